@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One target per concern. C libraries sit at the edge behind [system] module maps;
+// everything between them and the `sigil` executable is plain Swift.
+let package = Package(
+    name: "Sigil",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sigil", targets: ["SigilCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C boundary
+        .systemLibrary(
+            name: "CSodium", pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"]), .yum(["libsodium-devel"]), .brew(["libsodium"])]),
+        .systemLibrary(
+            name: "CMnl", pkgConfig: "libmnl",
+            providers: [.apt(["libmnl-dev"]), .yum(["libmnl-devel"])]),
+
+        // Pure cores and thin shells
+        .target(name: "SigilCrypto", dependencies: ["CSodium"]),
+        .target(name: "Merlin"),
+        .target(name: "TOML"),
+        .target(name: "Privval"),
+        .target(name: "Sockets"),
+        .target(name: "KeyFormats", dependencies: ["SigilCrypto"]),
+        .target(name: "SecretConnection", dependencies: ["SigilCrypto", "Merlin", "Sockets"]),
+        .target(
+            name: "Signer",
+            dependencies: [
+                "SigilCrypto", "Privval", "SecretConnection", "KeyFormats", "TOML", "Sockets", "WireGuard",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "ValidatorPeer", dependencies: ["Privval", "SecretConnection", "SigilCrypto", "Sockets"]),
+        .target(name: "Netlink", dependencies: ["CMnl"]),
+        .target(name: "WireGuard", dependencies: ["Netlink", "SigilCrypto", "Sockets"]),
+        .target(name: "Firewall"),
+        .target(name: "Provisioning", dependencies: ["WireGuard", "Firewall", "KeyFormats", "SigilCrypto"]),
+        .executableTarget(
+            name: "SigilCLI",
+            dependencies: [
+                "SigilCrypto", "KeyFormats", "SecretConnection", "Privval", "Signer", "ValidatorPeer",
+                "Netlink", "WireGuard", "Firewall", "Provisioning", "Sockets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // Tests
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SigilCryptoTests", dependencies: ["SigilCrypto", "TestSupport"]),
+        .testTarget(name: "MerlinTests", dependencies: ["Merlin", "TestSupport"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
+        .testTarget(name: "PrivvalTests", dependencies: ["Privval", "SigilCrypto", "TestSupport"]),
+        .testTarget(name: "KeyFormatsTests", dependencies: ["KeyFormats", "SigilCrypto", "TestSupport"]),
+        .testTarget(name: "SecretConnectionTests", dependencies: ["SecretConnection", "SigilCrypto", "Merlin", "TestSupport"]),
+        .testTarget(name: "SignerTests", dependencies: ["Signer", "Privval", "SigilCrypto", "KeyFormats", "TestSupport"]),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "TestSupport"]),
+        .testTarget(name: "WireGuardTests", dependencies: ["WireGuard", "Netlink", "SigilCrypto", "TestSupport"]),
+        .testTarget(name: "FirewallTests", dependencies: ["Firewall", "TestSupport"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "WireGuard", "Firewall", "TestSupport"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "ValidatorPeer", "Privval", "SecretConnection", "SigilCrypto", "KeyFormats", "Sockets", "TestSupport",
+            ]),
+    ]
+)
