@@ -37,8 +37,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "ValidatorPeer", dependencies: ["Privval", "SecretConnection", "SigilCrypto", "Sockets"]),
-        .target(name: "Netlink", dependencies: ["CMnl"]),
-        .target(name: "WireGuard", dependencies: ["Netlink", "SigilCrypto", "Sockets"]),
+        .target(name: "Netlink", dependencies: ["CMnl", "Sockets"]),
+        .target(name: "WireGuard", dependencies: ["Netlink", "SigilCrypto", "Sockets", "KeyFormats"]),
         .target(name: "Firewall"),
         .target(name: "Provisioning", dependencies: ["WireGuard", "Firewall", "KeyFormats", "SigilCrypto"]),
         .executableTarget(
