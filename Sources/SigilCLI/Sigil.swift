@@ -7,6 +7,7 @@ struct Sigil: ParsableCommand {
         commandName: "sigil",
         abstract: "Remote signer for CometBFT validators, with a WireGuard production bundle.",
         subcommands: [
+            WireGuardCommand.self,
         ])
 
     /// The single place that prints errors: argument errors go through ArgumentParser's formatter,
