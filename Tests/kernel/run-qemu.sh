@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Kernel stage: boots the installed Debian kernel under qemu with a throw-away initramfs (busybox-static,
+# iproute2's ip, wg, sigil, wireguard.ko and veth.ko with their dependencies) and runs Tests/kernel/steps.sh
+# inside it against the real kernel WireGuard implementation. See Docs/kernel-test.md.
+#
+# Environment:
+#   SIGIL_BIN             sigil binary to test (default: `swift build --product sigil`, debug)
+#   SIGIL_KERNEL_VERSION  kernel under /boot to boot (default: newest one that ships wireguard.ko)
+#   SIGIL_KERNEL_TIMEOUT  seconds before the VM is killed (default 480)
+#   SIGIL_QEMU_ACCEL      qemu accelerator (default tcg; CI machines have no usable KVM)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out="$here/out"
+timeout_s=${SIGIL_KERNEL_TIMEOUT:-480}
+accel=${SIGIL_QEMU_ACCEL:-tcg}
+
+say() { echo "kernel-stage: $*"; }
+die() {
+    echo "kernel-stage: error: $1" >&2
+    [ -n "${2:-}" ] && echo "kernel-stage: fix: $2" >&2
+    echo "kernel-stage: 0 passed, 1 failed"
+    exit 1
+}
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 not found" "apt-get install -y $2"; }
+
+need qemu-system-x86_64 qemu-system-x86
+need cpio cpio
+need gzip gzip
+need modinfo kmod
+need ldd libc-bin
+need timeout coreutils
+need wg wireguard-tools
+[ -x /usr/sbin/ip ] || die "/usr/sbin/ip (iproute2) not found" "apt-get install -y iproute2"
+[ -x /bin/busybox ] || die "/bin/busybox not found" "apt-get install -y busybox-static"
+if ldd /bin/busybox >/dev/null 2>&1; then
+    die "/bin/busybox is dynamically linked; the initramfs has no libc for it" "apt-get install -y busybox-static"
+fi
+
+# The kernel: newest /boot/vmlinuz-* whose module tree has wireguard.ko (or the one asked for).
+kernels=()
+for img in /boot/vmlinuz-*; do
+    [ -e "$img" ] || continue
+    v=${img#/boot/vmlinuz-}
+    [ -f "/usr/lib/modules/$v/modules.dep" ] || continue
+    modinfo -k "$v" -n wireguard >/dev/null 2>&1 && kernels+=("$v")
+done
+if [ -n "${SIGIL_KERNEL_VERSION:-}" ]; then
+    kver=$SIGIL_KERNEL_VERSION
+    [ -r "/boot/vmlinuz-$kver" ] || die "no kernel image /boot/vmlinuz-$kver" "apt-get install -y linux-image-$kver"
+    modinfo -k "$kver" -n wireguard >/dev/null 2>&1 ||
+        die "kernel $kver has no wireguard.ko under /usr/lib/modules/$kver" "apt-get install -y linux-image-$kver"
+else
+    [ ${#kernels[@]} -gt 0 ] ||
+        die "no Debian kernel image under /boot with wireguard.ko in /usr/lib/modules/<version>" \
+            "apt-get install -y linux-image-amd64"
+    kver=$(printf '%s\n' "${kernels[@]}" | sort -V | tail -n 1)
+fi
+[ -r "/boot/vmlinuz-$kver" ] || die "/boot/vmlinuz-$kver is not readable" "run as root"
+
+# The binary under test. The debug build is the one scripts/test.sh has already built, so this costs nothing
+# there; its Swift runtime libraries are copied in like any other shared library.
+if [ -z "${SIGIL_BIN:-}" ]; then
+    say "building sigil (swift build --product sigil)"
+    (cd "$repo" && swift build --product sigil >/dev/null) || die "swift build --product sigil failed" \
+        "run 'swift build --product sigil' in $repo and fix the errors"
+    SIGIL_BIN="$(cd "$repo" && swift build --show-bin-path)/sigil"
+fi
+[ -x "$SIGIL_BIN" ] || die "sigil binary $SIGIL_BIN not found" "build it with 'swift build --product sigil'"
+
+work=$(mktemp -d /tmp/sigil-kernel.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+root="$work/root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib/modules,etc,proc,sys,dev,tmp,run,root,cfg}
+mkdir -p "$root/var" && ln -s /run "$root/var/run"
+
+# Copies a dynamically linked program and every library ldd resolves for it, at the same paths.
+copy_program() {
+    local src=$1 dst=$2 libs lib
+    install -D -m 0755 "$src" "$root$dst"
+    libs=$(ldd "$src") || die "ldd $src failed"
+    if grep -q 'not found' <<<"$libs"; then
+        die "$src needs a library that is not installed: $(grep 'not found' <<<"$libs" | tr -s ' \t' ' ')"
+    fi
+    for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<<"$libs"); do
+        [ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+    done
+}
+
+install -m 0755 /bin/busybox "$root/bin/busybox"
+for applet in $(/bin/busybox --list); do
+    case $applet in busybox | ip) continue ;; esac
+    ln -s busybox "$root/bin/$applet"
+done
+copy_program /usr/sbin/ip /usr/sbin/ip
+copy_program "$(command -v wg)" /usr/bin/wg
+copy_program "$SIGIL_BIN" /usr/bin/sigil
+
+# Modules: wireguard and veth plus everything `modinfo -F depends` pulls in, dependencies first.
+declare -A seen=()
+order=()
+add_module() {
+    local name=$1 file dep deps
+    [ -n "${seen[$name]:-}" ] && return 0
+    seen[$name]=1
+    file=$(modinfo -k "$kver" -n "$name" 2>/dev/null) ||
+        die "kernel $kver has no module $name" "apt-get install -y linux-image-$kver"
+    [ "$file" = "(builtin)" ] && return 0
+    deps=$(modinfo -k "$kver" -F depends "$name")
+    for dep in ${deps//,/ }; do
+        add_module "$dep"
+    done
+    local base
+    base=$(basename "$file")
+    base=${base%%.ko*}
+    case $file in
+        *.ko) cp "$file" "$root/lib/modules/$base.ko" ;;
+        *.ko.xz) need xz xz-utils; xz -dc "$file" >"$root/lib/modules/$base.ko" ;;
+        *.ko.zst) need zstd zstd; zstd -qdc "$file" >"$root/lib/modules/$base.ko" ;;
+        *.ko.gz) gzip -dc "$file" >"$root/lib/modules/$base.ko" ;;
+        *) die "unknown module format: $file" ;;
+    esac
+    order+=("$base")
+}
+add_module wireguard
+add_module veth
+printf '%s\n' "${order[@]}" >"$root/etc/modules.order"
+
+"$here/make-configs.sh" "$root/cfg"
+install -m 0755 "$here/init.sh" "$root/init"
+install -m 0755 "$here/steps.sh" "$root/steps.sh"
+
+initrd="$work/initrd.gz"
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$initrd"
+say "kernel $kver, modules: ${order[*]}"
+say "initramfs $(du -h "$initrd" | cut -f1) with sigil $SIGIL_BIN; booting (accel $accel, timeout ${timeout_s}s)"
+
+mkdir -p "$out"
+log="$out/serial.log"
+start=$(date +%s)
+set +e
+timeout -k 10 "$timeout_s" qemu-system-x86_64 -machine accel="$accel" -m 512 -nographic -no-reboot -nic none \
+    -kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "console=ttyS0 panic=-1 quiet" \
+    </dev/null >"$log" 2>&1
+qemu_rc=$?
+set -e
+say "VM ran $(($(date +%s) - start))s (qemu exit $qemu_rc); serial log: $log"
+
+tr -d '\r' <"$log" | grep -a -E '^(STEP |    \| |kernel )' || true
+result=$(tr -d '\r' <"$log" | grep -a -E '^RESULT: [0-9]+ passed, [0-9]+ failed$' | tail -n 1 || true)
+passed=$(tr -d '\r' <"$log" | grep -a -c -E '^STEP [^ ]+: PASS' || true)
+failed=$(tr -d '\r' <"$log" | grep -a -c -E '^STEP [^ ]+: FAIL' || true)
+if [ -z "$result" ]; then
+    [ "$qemu_rc" -eq 124 ] && why="killed after ${timeout_s}s" || why="qemu exited with $qemu_rc"
+    echo "kernel-stage: error: no RESULT line on the serial console ($why); last lines:" >&2
+    tr -d '\r' <"$log" | tail -n 30 >&2
+    echo "kernel-stage: $passed passed, $((failed + 1)) failed"
+    exit 1
+fi
+echo "$result"
+echo "kernel-stage: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
