@@ -16,10 +16,11 @@ public enum Base64 {
         let input = Array(text.utf8)
         var out = [UInt8](repeating: 0, count: input.count * 3 / 4 + 3)
         var outLen = 0
-        var end: UnsafePointer<CChar>? = nil
+        // No end pointer: with one, libsodium stops quietly at the first non-base64 byte and reports success, so
+        // " Zm9v" would decode to nothing and "Zm9v!" to "foo". Without it, anything left over is an error.
         let rc = input.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { c in
-                sodium_base642bin(&out, out.count, c.baseAddress, c.count, nil, &outLen, &end, sodium_base64_VARIANT_ORIGINAL)
+                sodium_base642bin(&out, out.count, c.baseAddress, c.count, nil, &outLen, nil, sodium_base64_VARIANT_ORIGINAL)
             }
         }
         guard rc == 0 else { throw CryptoError.invalidEncoding("base64", text) }
