@@ -8,6 +8,7 @@ struct Sigil: ParsableCommand {
         abstract: "Remote signer for CometBFT validators, with a WireGuard production bundle.",
         subcommands: [
             WireGuardCommand.self,
+            FirewallCommand.self,
         ])
 
     /// The single place that prints errors: argument errors go through ArgumentParser's formatter,
