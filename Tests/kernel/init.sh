@@ -15,8 +15,8 @@ while read -r m; do
     insmod "/lib/modules/$m.ko" 2>/tmp/insmod.err || echo "$m: $(cat /tmp/insmod.err)" >>/tmp/module-failures
 done </etc/modules.order
 
-echo "STEPS BEGIN"
+echo; echo "STEPS BEGIN at $(cut -d' ' -f1 /proc/uptime)s uptime"
 sh /steps.sh
-echo "STEPS END"
+echo "STEPS END at $(cut -d' ' -f1 /proc/uptime)s uptime"
 sync
 poweroff -f

@@ -146,7 +146,7 @@ qemu_rc=$?
 set -e
 say "VM ran $(($(date +%s) - start))s (qemu exit $qemu_rc); serial log: $log"
 
-tr -d '\r' <"$log" | grep -a -E '^(STEP |    \| |kernel )' || true
+tr -d '\r' <"$log" | grep -a -E '^(STEP |    \| |kernel |STEPS )' || true
 result=$(tr -d '\r' <"$log" | grep -a -E '^RESULT: [0-9]+ passed, [0-9]+ failed$' | tail -n 1 || true)
 passed=$(tr -d '\r' <"$log" | grep -a -c -E '^STEP [^ ]+: PASS' || true)
 failed=$(tr -d '\r' <"$log" | grep -a -c -E '^STEP [^ ]+: FAIL' || true)
