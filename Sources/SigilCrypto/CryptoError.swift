@@ -16,7 +16,7 @@ public struct CryptoError: Error, Hashable, CustomStringConvertible {
         CryptoError(code: .invalidKeyLength, reason: "\(what) must be \(want) bytes, got \(got)")
     }
     @inline(never)
-    static func invalidEncoding(_ what: String, _ input: String) -> CryptoError {
-        CryptoError(code: .invalidEncoding, reason: "\(what) is not valid: `\(input.prefix(80))'")
+    static func invalidEncoding(_ what: String, _ input: String, expected: String) -> CryptoError {
+        CryptoError(code: .invalidEncoding, reason: "\(what) `\(input.prefix(80))' is not valid: expected \(expected)")
     }
 }

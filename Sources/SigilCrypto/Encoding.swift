@@ -20,10 +20,14 @@ public enum Base64 {
         // " Zm9v" would decode to nothing and "Zm9v!" to "foo". Without it, anything left over is an error.
         let rc = input.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { c in
-                sodium_base642bin(&out, out.count, c.baseAddress, c.count, nil, &outLen, nil, sodium_base64_VARIANT_ORIGINAL)
+                sodium_base642bin(
+                    &out, out.count, c.baseAddress, c.count, nil, &outLen, nil, sodium_base64_VARIANT_ORIGINAL)
             }
         }
-        guard rc == 0 else { throw CryptoError.invalidEncoding("base64", text) }
+        guard rc == 0 else {
+            throw CryptoError.invalidEncoding(
+                "base64", text, expected: "standard base64 with '=' padding and no spaces, as `wg genkey` prints")
+        }
         return Array(out.prefix(outLen))
     }
 }
@@ -39,17 +43,23 @@ public enum Hex {
 
     public static func decode(_ text: String) throws -> [UInt8] {
         let chars = Array(text.utf8)
-        guard chars.count % 2 == 0 else { throw CryptoError.invalidEncoding("hex", text) }
+        guard chars.count % 2 == 0 else {
+            throw CryptoError.invalidEncoding("hex", text, expected: hexExpectation)
+        }
         var out = [UInt8]()
         out.reserveCapacity(chars.count / 2)
         var i = 0
         while i < chars.count {
-            guard let hi = nibble(chars[i]), let lo = nibble(chars[i + 1]) else { throw CryptoError.invalidEncoding("hex", text) }
+            guard let hi = nibble(chars[i]), let lo = nibble(chars[i + 1]) else {
+                throw CryptoError.invalidEncoding("hex", text, expected: hexExpectation)
+            }
             out.append(hi << 4 | lo)
             i += 2
         }
         return out
     }
+
+    private static let hexExpectation = "an even number of hex digits (0-9, a-f, A-F)"
 
     private static func nibble(_ c: UInt8) -> UInt8? {
         switch c {
