@@ -1,1 +1,0 @@
-// Privval module.
