@@ -28,7 +28,8 @@ public struct PrivvalError: Error, Hashable, CustomStringConvertible {
     @inline(never)
     static func wrongWireType(_ field: String, got: WireType, want: WireType) -> PrivvalError {
         PrivvalError(code: .wrongWireType,
-                     reason: "field \(field) has wire type \(got.rawValue) (\(got)), expected \(want.rawValue) (\(want))")
+                     reason: "field \(field) has wire type \(got.rawValue) (\(got)), "
+                        + "expected \(want.rawValue) (\(want))")
     }
     @inline(never)
     static func invalidWireType(_ message: String, field: Int, wireType: UInt64) -> PrivvalError {

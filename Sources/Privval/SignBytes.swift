@@ -84,7 +84,8 @@ public struct CanonicalVote: Hashable, Sendable {
             case 1: type = SignedMsgType(rawValue: try f.int32("CanonicalVote.type"))
             case 2: height = try f.sfixed64("CanonicalVote.height")
             case 3: round = try f.sfixed64("CanonicalVote.round")
-            case 4: blockID = try BlockID(decoding: f.message("CanonicalVote.block_id"), field: "CanonicalVote.block_id")
+            case 4: blockID = try BlockID(decoding: f.message("CanonicalVote.block_id"),
+                                          field: "CanonicalVote.block_id")
             case 5: timestamp = try Timestamp(decoding: f.message("CanonicalVote.timestamp"),
                                               field: "CanonicalVote.timestamp")
             case 6: chainID = try f.string("CanonicalVote.chain_id")

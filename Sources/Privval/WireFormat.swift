@@ -122,7 +122,9 @@ struct ProtoReader {
         case .lengthDelimited:
             let length = try readVarint(what)
             let left = bytes.endIndex - index
-            guard length <= UInt64(left) else { throw PrivvalError.truncated(what, need: Int(clamping: length), have: left) }
+            guard length <= UInt64(left) else {
+                throw PrivvalError.truncated(what, need: Int(clamping: length), have: left)
+            }
             let payload = bytes[index..<index + Int(length)]
             index += Int(length)
             return ProtoField(number: Int(number), wireType: type, scalar: 0, payload: payload)

@@ -5,9 +5,10 @@ import TestSupport
 /// Behaviour of the codec on input the vectors don't cover: unknown fields, bad lengths, bad wire types.
 struct CodecTests {
     /// The v0.38 "Vote Request" from privval/msgs_test.go (precommit with extension), quoted from the reference.
-    static let voteRequest = [UInt8](hex: "1a81010a7f080210031802224a0a208b01023386c371778ecb6368573e539afc3cc860ec3a2f61"
-        + "4e54fe5652f4fc80122608c0843d122072db3d959635dff1bb567bedaa70573392c5159666a3f8caf11e413aac52207a2a0608f49a8d"
-        + "ed0532146af1f4111082efb388211bc72c55bcd61e9ac3d538d5bb034a09657874656e73696f6e")
+    static let voteRequest = [UInt8](hex: ""
+        + "1a81010a7f080210031802224a0a208b01023386c371778ecb6368573e539afc3cc860ec3a2f614e54fe5652f4fc8012"
+        + "2608c0843d122072db3d959635dff1bb567bedaa70573392c5159666a3f8caf11e413aac52207a2a0608f49a8ded0532"
+        + "146af1f4111082efb388211bc72c55bcd61e9ac3d538d5bb034a09657874656e73696f6e")
     static let voteErrorResponse = [UInt8](hex: "22250a11220212002a0b088092b8c398feffffff0112100801120c69742773206120"
         + "6572726f72")
 

@@ -48,7 +48,8 @@ struct SignBytesVectorTests {
             proposal.signature = Model.bytes(Model.object(c["non_canonical_proposal_fields"])["signature"])
             let expected = try expectedSignBytes(c)
             #expect(SignBytes.proposal(proposal, chainID: chainID) == expected, "\(name)")
-            #expect(try CanonicalProposal(signBytes: expected) == CanonicalProposal(proposal, chainID: chainID), "\(name)")
+            let decoded = try CanonicalProposal(signBytes: expected)
+            #expect(decoded == CanonicalProposal(proposal, chainID: chainID), "\(name)")
         }
     }
 
