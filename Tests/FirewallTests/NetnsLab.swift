@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Three network namespaces joined by veth pairs, standing in for the two machines and an outsider:
+///
+///     stranger eth0 192.0.2.66 ---- pub0 192.0.2.1      srv (machine A, validator)
+///     peer     eth0 198.51.100.20 -- pub1 198.51.100.1
+///     peer     wg0  10.200.0.2 ----- wg0  10.200.0.1    (veths named like the tunnel: nft matches the name)
+///
+/// The "tunnel" is a plain veth because the rules under test key on the interface name and addresses; WireGuard
+/// itself is exercised by the WireGuard tests. Deleted by `remove()`.
+final class NetnsLab {
+    let id = String(UUID().uuidString.prefix(6)).lowercased()
+    private(set) var created: [String] = []
+
+    func ns(_ role: String) -> String { "sgfw-\(id)-\(role)" }
+
+    init() throws {
+        for role in ["srv", "peer", "stranger"] {
+            try sh(nil, "ip", "netns", "add", ns(role))
+            created.append(ns(role))
+            try sh(role, "ip", "link", "set", "lo", "up")
+        }
+        try sh("srv", "ip", "link", "add", "wg0", "type", "veth", "peer", "name", "wg0", "netns", ns("peer"))
+        try sh("srv", "ip", "link", "add", "pub1", "type", "veth", "peer", "name", "eth0", "netns", ns("peer"))
+        try sh("srv", "ip", "link", "add", "pub0", "type", "veth", "peer", "name", "eth0", "netns", ns("stranger"))
+        let addresses = [
+            ("srv", "wg0", "10.200.0.1/24"), ("srv", "pub1", "198.51.100.1/24"), ("srv", "pub0", "192.0.2.1/24"),
+            ("peer", "wg0", "10.200.0.2/24"), ("peer", "wg0", "10.200.0.3/32"), ("peer", "eth0", "198.51.100.20/24"),
+            ("stranger", "eth0", "192.0.2.66/24"),
+        ]
+        for (role, dev, cidr) in addresses {
+            try sh(role, "ip", "addr", "add", cidr, "dev", dev)
+            try sh(role, "ip", "link", "set", dev, "up")
+        }
+        try sh("stranger", "ip", "route", "add", "10.200.0.0/24", "via", "192.0.2.1")
+    }
+
+    func remove() {
+        for name in created { _ = try? run("/usr/sbin/ip", ["netns", "del", name]) }
+    }
+
+    /// Runs a command inside the namespace of `role` (or the current one) and requires success.
+    @discardableResult
+    func sh(_ role: String?, _ args: String...) throws -> String {
+        let (status, output) = try exec(role, args)
+        guard status == 0 else { throw LabError(command: args.joined(separator: " "), output: output) }
+        return output
+    }
+
+    func exec(_ role: String?, _ args: [String]) throws -> (Int32, String) {
+        guard let role else { return try run("/usr/bin/env", args) }
+        return try run("/usr/sbin/ip", ["netns", "exec", ns(role)] + args)
+    }
+
+    /// Loads an nft script into the namespace of `role` for real.
+    func load(_ script: String, into role: String, dir: TempDir) throws {
+        let file = dir.path("\(role).nft")
+        try script.write(toFile: file, atomically: true, encoding: .utf8)
+        try sh(role, "nft", "-f", file)
+    }
+
+    /// Starts listeners (`tcp,IP,PORT` / `udp,IP,PORT`) in `role`; each accepted connection or datagram is a line.
+    func listen(in role: String, _ specs: [String]) throws -> Child {
+        let child = try Child(
+            URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "exec", ns(role), "python3", "-u", "-c", Self.server] + specs)
+        guard child.waitForOutput(timeout: 20, { $0.contains("ready") }) else {
+            throw LabError(command: "listener in \(role)", output: child.output)
+        }
+        return child
+    }
+
+    enum Outcome: String { case connected, timeout, refused, error }
+
+    /// A TCP connect from `role`, bound to `source`. A dropped SYN shows up as `timeout`, a missing listener as
+    /// `refused`, so the two can't be confused.
+    func connect(from role: String, source: String, to host: String, port: Int) throws -> Outcome {
+        let (_, output) = try exec(role, ["python3", "-c", Self.client, "tcp", host, "\(port)", source, "0", "x"])
+        return Outcome(rawValue: output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .error
+    }
+
+    func sendUDP(from role: String, source: String, sourcePort: Int, to host: String, port: Int, _ payload: String)
+        throws
+    {
+        try sh(role, "python3", "-c", Self.client, "udp", host, "\(port)", source, "\(sourcePort)", payload)
+    }
+
+    /// Packets counted by the first rule that starts with `prefix`.
+    func counter(in role: String, rule prefix: String) throws -> Int {
+        let listing = try sh(role, "nft", "list", "table", "inet", "sigil")
+        let lines = listing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let line = lines.first(where: { $0.hasPrefix(prefix) && $0.contains("counter") }),
+            let range = line.range(of: "packets ")
+        else { return -1 }
+        return Int(line[range.upperBound...].prefix { $0.isNumber }) ?? -1
+    }
+
+    /// Polls `condition` until it holds or the deadline passes.
+    func eventually(_ timeout: TimeInterval = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            if try condition() { return true }
+            usleep(20_000)
+        } while Date() < deadline
+        return try condition()
+    }
+
+    struct LabError: Error, CustomStringConvertible {
+        let command: String
+        let output: String
+        var description: String { "\(command) failed: \(output)" }
+    }
+
+    private static let server = """
+        import selectors, socket, sys
+        sel = selectors.DefaultSelector()
+        for spec in sys.argv[1:]:
+            kind, host, port = spec.split(",")
+            if kind == "tcp":
+                s = socket.socket()
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind((host, int(port)))
+                s.listen(16)
+            else:
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind((host, int(port)))
+            sel.register(s, selectors.EVENT_READ, kind)
+        print("ready", flush=True)
+        while True:
+            for key, _ in sel.select():
+                if key.data == "tcp":
+                    c, addr = key.fileobj.accept()
+                    print("tcp", key.fileobj.getsockname()[1], "from", addr[0], flush=True)
+                    c.close()
+                else:
+                    data, addr = key.fileobj.recvfrom(2048)
+                    print("udp", data.decode(), "from", addr[0], flush=True)
+        """
+
+    private static let client = """
+        import socket, sys
+        kind, host, port, src, sport, payload = sys.argv[1:7]
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if kind == "tcp" else socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((src, int(sport)))
+        if kind == "udp":
+            s.sendto(payload.encode(), (host, int(port)))
+            sys.exit(0)
+        s.settimeout(1.5)
+        try:
+            s.connect((host, int(port)))
+            print("connected")
+        except socket.timeout:
+            print("timeout")
+        except ConnectionRefusedError:
+            print("refused")
+        """
+}
