@@ -9,6 +9,7 @@ struct Sigil: ParsableCommand {
         subcommands: [
             WireGuardCommand.self,
             FirewallCommand.self,
+            SecretConnectionCommand.self,
         ])
 
     /// The single place that prints errors: argument errors go through ArgumentParser's formatter,
