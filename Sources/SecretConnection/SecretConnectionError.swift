@@ -68,6 +68,7 @@ public struct SecretConnectionError: Error, Hashable, CustomStringConvertible {
     }
     @inline(never)
     static func nonceOverflow() -> SecretConnectionError {
-        .init(code: .nonceOverflow, reason: "secret connection nonce would overflow; the connection must be re-established")
+        .init(code: .nonceOverflow,
+              reason: "secret connection nonce would overflow; the connection must be re-established")
     }
 }

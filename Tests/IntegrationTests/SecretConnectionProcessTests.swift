@@ -8,7 +8,8 @@ import Testing
 @Suite struct SecretConnectionProcessTests {
     /// The value after `prefix ` on the first line that starts with it.
     static func field(_ prefix: String, in output: String) -> String? {
-        output.split(separator: "\n").first { $0.hasPrefix(prefix + " ") }.map { String($0.dropFirst(prefix.count + 1)) }
+        let line = output.split(separator: "\n").first { $0.hasPrefix(prefix + " ") }
+        return line.map { String($0.dropFirst(prefix.count + 1)) }
     }
 
     static func startListener(_ extra: [String] = []) throws -> (Child, port: String) {
@@ -59,8 +60,8 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let path = dir.path("open.key")
-        FileManager.default.createFile(atPath: path, contents: Data(Base64.encode([UInt8](repeating: 1, count: 32)).utf8),
-                                       attributes: [.posixPermissions: 0o644])
+        let text = Base64.encode([UInt8](repeating: 1, count: 32))
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644])
         let (status, output) = try run(Built.sigil.path, ["sc", "listen", "--addr", "127.0.0.1:0", "--identity", path])
         #expect(status == 1)
         #expect(output.contains("error: identity file `\(path)' is readable by group or others"))

@@ -177,6 +177,44 @@ func evilPeer(against honest: inout HandshakeStateMachine, auth: (_ challenge: [
         }
     }
 
+    @Test func stallingWithEmptyFramesIsRefused() throws {
+        // Empty frames are legal on the channel, but a handshake that never gets an AuthSigMessage must end.
+        var honest = HandshakeStateMachine(ephemeral: .generate(), identity: .generate())
+        guard case .send(let hello) = honest.start()[0],
+              let (honestKey, _) = try EphemeralKeyMessage.decode(hello) else { return }
+        let evil = X25519.PrivateKey.generate()
+        let secrets = try HandshakeSecrets(local: evil, remoteEphemeral: honestKey)
+        var encoder = FrameEncoder(key: secrets.keys.sendKey)
+        _ = try honest.receive(EphemeralKeyMessage.encode(evil.publicKey))
+        for _ in 1..<HandshakeStateMachine.AwaitingAuthSignature.maxFrames {
+            #expect(try honest.receive(try encoder.sealFrame([])).isEmpty)
+        }
+        #expect(throws: SecretConnectionError(code: .malformedAuthMessage, reason: "")) {
+            try honest.receive(try encoder.sealFrame([]))
+        }
+    }
+
+    @Test func authMessageSplitAcrossFramesIsAccepted() throws {
+        var honest = HandshakeStateMachine(ephemeral: .generate(), identity: .generate())
+        guard case .send(let hello) = honest.start()[0],
+              let (honestKey, _) = try EphemeralKeyMessage.decode(hello) else { return }
+        let evil = X25519.PrivateKey.generate()
+        let identity = Ed25519.PrivateKey.generate()
+        let secrets = try HandshakeSecrets(local: evil, remoteEphemeral: honestKey)
+        var encoder = FrameEncoder(key: secrets.keys.sendKey)
+        let auth = AuthSigMessage.encode(publicKey: identity.publicKey,
+                                         signature: identity.signature(for: secrets.challenge))
+        var actions = try honest.receive(EphemeralKeyMessage.encode(evil.publicKey) + encoder.sealFrame(auth[..<50]))
+        #expect(actions.count == 1)  // only our own auth frame so far
+        actions = try honest.receive(try encoder.sealFrame(auth[50...] + [7, 7]))
+        guard case .established(let channel, let key) = actions.first else {
+            Issue.record("not established: \(actions)")
+            return
+        }
+        #expect(key == identity.publicKey)
+        #expect(channel.pendingData == [7, 7])
+    }
+
     @Test(arguments: [
         "230a20" + String(repeating: "09", count: 32),  // length 35
         "220a21" + String(repeating: "09", count: 32),  // inner length 33

@@ -7,13 +7,23 @@ extension HandshakeStateMachine {
         var encoder: FrameEncoder
         var decoder: FrameDecoder
         var plaintext: [UInt8] = []
+        var frames = 0
+
+        /// An ed25519 AuthSigMessage fits one frame; a peer that keeps sending frames without one is stalling.
+        static let maxFrames = 8
 
         /// Once the peer's signature verifies: its key and the channel to continue on.
         mutating func receive(_ bytes: [UInt8]) throws -> (EstablishedChannel, Ed25519.PublicKey)? {
             decoder.append(bytes)
             while let data = try decoder.next() {
                 plaintext += data
-                guard let (key, signature, consumed) = try AuthSigMessage.decode(plaintext) else { continue }
+                frames += 1
+                guard let (key, signature, consumed) = try AuthSigMessage.decode(plaintext) else {
+                    guard frames < Self.maxFrames else {
+                        throw SecretConnectionError.malformedAuthMessage("no complete message in \(frames) frames")
+                    }
+                    continue
+                }
                 guard key.isValidSignature(signature, for: challenge) else {
                     throw SecretConnectionError.badAuthSignature(peerID: SecretConnection.peerID(of: key))
                 }
