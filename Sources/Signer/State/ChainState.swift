@@ -1,0 +1,102 @@
+import Foundation
+
+/// One chain's double-sign guard: the last signed state in memory, its durable copy on disk, and the lock
+/// that serialises every sign request for the chain (all sentries, all connections).
+public final class ChainState: @unchecked Sendable {
+    /// What `sign` did.
+    public enum Outcome: Hashable, Sendable {
+        /// Signed a new height/round/step; the state was saved durably before this was returned.
+        case signed(signature: [UInt8])
+        /// The same height/round/step was signed before with the same data: the stored signature, and the stored
+        /// timestamp to put in the reply when only the timestamp differed (nil when the bytes were identical).
+        case reused(signature: [UInt8], timestamp: SignTimestamp?)
+        /// Refused; `description` is meant for `RemoteSignerError.description`.
+        case refused(Refusal)
+    }
+
+    public let chainID: String
+    public let path: String
+    private let file: StateFile
+    private let stateLock: StateLock?
+    private let lock = NSLock()
+    private var last: LastSignState
+    private var failure: String?
+
+    init(chainID: String, file: StateFile, last: LastSignState, stateLock: StateLock?) {
+        self.chainID = chainID
+        self.path = file.path
+        self.file = file
+        self.last = last
+        self.stateLock = stateLock
+    }
+
+    /// Takes the chain's state lock and loads its state file.
+    ///
+    /// A missing file starts the chain at height 0 and writes that state at once (so an unwritable directory
+    /// fails now, not at the first signature); the returned warnings say so loudly and must be logged. A
+    /// tmkms state is imported as is and rewritten in CometBFT's shape at the first signature.
+    public static func open(chainID: String, path: String) throws(StateError) -> (ChainState, warnings: [String]) {
+        try open(chainID: chainID, file: StateFile(path: path))
+    }
+
+    static func open(chainID: String, file: StateFile) throws(StateError) -> (ChainState, warnings: [String]) {
+        guard file.fs.isDirectory(file.directory) else { throw StateError.missingDirectory(file.path, file.directory) }
+        let stateLock = try StateLock(statePath: file.path)
+        var warnings: [String] = []
+        let last: LastSignState
+        switch try file.load() {
+        case nil:
+            warnings.append(
+                "no state file at \(file.path) for chain \(chainID): starting from height 0. If this validator key "
+                    + "has signed on \(chainID) before, stop now and restore the state file; otherwise it may "
+                    + "double sign")
+            last = .initial
+            try file.persist(last)
+        case (let state, .tmkms)?:
+            warnings.append(
+                "imported tmkms state for chain \(chainID) from \(file.path) at h/r/s \(state.hrs) (FilePV steps); "
+                    + "it has no sign bytes, so a repeat of that exact height/round/step will be refused. The file "
+                    + "is rewritten in CometBFT's format at the first signature")
+            last = state
+        case (let state, .cometbft)?:
+            last = state
+        }
+        return (ChainState(chainID: chainID, file: file, last: last, stateLock: stateLock), warnings)
+    }
+
+    /// The last signed state (a snapshot).
+    public var lastSigned: LastSignState {
+        lock.lock()
+        defer { lock.unlock() }
+        return last
+    }
+
+    /// Decides on `request`; for a new height/round/step calls `signer` with the sign bytes, saves the new state
+    /// durably, and only then returns the signature. Concurrent requests for the same height/round/step are
+    /// serialised here, so every sentry gets the one stored signature.
+    ///
+    /// Throws when `signer` fails (nothing saved) or the state cannot be saved (signature withheld). After a
+    /// failed save the disk state is unknown, so every later call throws until the process restarts.
+    public func sign(request: SignRequestInfo, signer: ([UInt8]) throws -> [UInt8]) throws -> Outcome {
+        lock.lock()
+        defer { lock.unlock() }
+        if let failure { throw StateError.unusable(chainID, after: failure) }
+        switch ConsensusState.decide(last: last, request: request) {
+        case .refuse(let refusal):
+            return .refused(refusal)
+        case .reuse(let signature, let timestamp):
+            return .reused(signature: signature, timestamp: timestamp)
+        case .sign:
+            let signature = try signer(request.signBytes)
+            let next = LastSignState(signed: request, signature: signature)
+            do {
+                try file.persist(next)
+            } catch {
+                failure = error.description
+                throw error
+            }
+            last = next
+            return .signed(signature: signature)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Glibc
+/// The few file-system calls the state file needs, behind a protocol so a test can make any one of them fail.
+protocol StateFileSystem: Sendable {
+    /// The whole file, or nil when it does not exist.
+    func read(_ path: String) throws(SystemCallError) -> [UInt8]?
+    func isDirectory(_ path: String) -> Bool
+    func createExclusive(_ path: String, mode: mode_t) throws(SystemCallError) -> Int32
+    func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(SystemCallError)
+    func fsync(_ fd: Int32, path: String) throws(SystemCallError)
+    func close(_ fd: Int32)
+    func rename(_ from: String, _ to: String) throws(SystemCallError)
+    func openDirectory(_ path: String) throws(SystemCallError) -> Int32
+    func unlink(_ path: String)
+}
+
+/// The real thing: plain POSIX calls, retried on EINTR.
+struct SystemFileSystem: StateFileSystem {
+    func read(_ path: String) throws(SystemCallError) -> [UInt8]? {
+        let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw SystemCallError(call: "open", path: path, errno: errno)
+        }
+        defer { _ = Glibc.close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { buf in retrying { Glibc.read(fd, buf.baseAddress, buf.count) } }
+            if n < 0 { throw SystemCallError(call: "read", path: path, errno: errno) }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    func createExclusive(_ path: String, mode: mode_t) throws(SystemCallError) -> Int32 {
+        let fd = retrying { open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
+        if fd < 0 { throw SystemCallError(call: "open", path: path, errno: errno) }
+        return fd
+    }
+
+    func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(SystemCallError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { buf in
+                retrying { Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset) }
+            }
+            if n < 0 { throw SystemCallError(call: "write", path: path, errno: errno) }
+            offset += n
+        }
+    }
+
+    func fsync(_ fd: Int32, path: String) throws(SystemCallError) {
+        if retrying({ Glibc.fsync(fd) }) != 0 { throw SystemCallError(call: "fsync", path: path, errno: errno) }
+    }
+
+    func close(_ fd: Int32) { _ = Glibc.close(fd) }
+
+    func rename(_ from: String, _ to: String) throws(SystemCallError) {
+        if Glibc.rename(from, to) != 0 { throw SystemCallError(call: "rename", path: "\(from), \(to)", errno: errno) }
+    }
+
+    func openDirectory(_ path: String) throws(SystemCallError) -> Int32 {
+        let fd = retrying { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        if fd < 0 { throw SystemCallError(call: "open", path: path, errno: errno) }
+        return fd
+    }
+
+    func unlink(_ path: String) { _ = Glibc.unlink(path) }
+}
+
+@inline(__always)
+func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
+    while true {
+        let r = call()
+        if r >= 0 || errno != EINTR { return r }
+    }
+}

@@ -1,0 +1,58 @@
+import Glibc
+
+/// One chain's `priv_validator_state.json` on disk: reads either supported shape, writes FilePV's, durably.
+struct StateFile: Sendable {
+    let path: String
+    let fs: any StateFileSystem
+
+    init(path: String, fs: any StateFileSystem = SystemFileSystem()) {
+        self.path = path
+        self.fs = fs
+    }
+
+    var directory: String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    private var fileName: String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// The stored state and its shape, or nil when there is no file.
+    func load() throws(StateError) -> (LastSignState, StateFileFormat.Origin)? {
+        let bytes: [UInt8]?
+        do { bytes = try fs.read(path) } catch { throw StateError.unreadable(path, error) }
+        guard let bytes else { return nil }
+        return try StateFileFormat.decode(bytes, path: path)
+    }
+
+    /// Replaces the file so that after a crash it holds either the old or the new state, never a mix, and the
+    /// new state survives power loss once this returns: temp file in the same directory, write, fsync, rename
+    /// over the old file, fsync the directory. Any failure throws; the caller must then withhold the signature.
+    func persist(_ state: LastSignState) throws(StateError) {
+        let temp = "\(directory)/.\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        var tempExists = false
+        do throws(SystemCallError) {
+            let fd = try fs.createExclusive(temp, mode: 0o600)
+            tempExists = true
+            do throws(SystemCallError) {
+                try fs.write(fd, StateFileFormat.encode(state), path: temp)
+                try fs.fsync(fd, path: temp)
+            } catch {
+                fs.close(fd)
+                throw error
+            }
+            fs.close(fd)
+            try fs.rename(temp, path)
+            tempExists = false
+            let dir = try fs.openDirectory(directory)
+            defer { fs.close(dir) }
+            try fs.fsync(dir, path: directory)
+        } catch {
+            if tempExists { fs.unlink(temp) }
+            throw StateError.persistFailed(path, error)
+        }
+    }
+}
