@@ -69,9 +69,20 @@ import Testing
     }
 
     @Test func dialingNothingIsAOneLineError() throws {
-        let (listener, port) = try Self.startListener()
-        listener.kill()
-        listener.wait()
+        // A port bound but not listening: connections are refused, and no other test can take it meanwhile.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var sin = sockaddr_in()
+        sin.sin_family = sa_family_t(AF_INET)
+        sin.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &sin) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = UInt16(bigEndian: sin.sin_port)
         let (status, output) = try run(Built.sigil.path, ["sc", "dial", "--addr", "127.0.0.1:\(port)"])
         #expect(status == 1)
         #expect(output.contains("error: cannot connect to 127.0.0.1:\(port): Connection refused"))

@@ -53,7 +53,8 @@ import Testing
     }
 
     @Test func connectRefusedNamesTheAddress() throws {
-        let port = try Listener.tcp(host: "127.0.0.1", port: 0).port  // released at once: nothing listens there
+        let (fd, port) = try #require(reservedPort())
+        defer { close(fd) }
         do {
             _ = try Socket.connect(host: "127.0.0.1", port: port, timeout: 5)
             Issue.record("connect to a closed port succeeded")
@@ -122,4 +123,16 @@ import Testing
         #expect(server.peerDescription.hasPrefix("127.0.0.2:"))
         _ = client
     }
+}
+
+/// A loopback port that is bound but not listening, so connecting to it is refused and no other test can take it.
+func reservedPort() -> (Int32, UInt16)? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = SocketAddress(IPAddress("127.0.0.1")!, port: 0)
+    guard fd >= 0, address.withSockaddr({ bind(fd, $0, $1) }) == 0 else { return nil }
+    address.length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    _ = withUnsafeMutableBytes(of: &address.storage) {
+        getsockname(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), &address.length)
+    }
+    return (fd, address.port)
 }
