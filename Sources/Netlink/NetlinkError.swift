@@ -29,7 +29,7 @@ public struct NetlinkError: Error, Hashable, CustomStringConvertible {
     /// The kernel's extended-ack message (`NLMSGERR_ATTR_MSG`), when it sent one.
     public let extAck: String?
 
-    init(_ code: Code, _ reason: String, errno: Int32 = 0, extAck: String? = nil) {
+    public init(_ code: Code, _ reason: String, errno: Int32 = 0, extAck: String? = nil) {
         self.code = code
         self.reason = reason
         self.errno = errno
@@ -125,11 +125,11 @@ extension NetlinkError {
         NetlinkError(.invalidName, "invalid interface name `\(name)`: \(why) (use 1-15 characters, no `/` or spaces)")
     }
 
-    @inline(never) static func malformed(_ what: String) -> NetlinkError {
+    @inline(never) public static func malformed(_ what: String) -> NetlinkError {
         NetlinkError(.malformedReply, "malformed netlink reply: \(what)")
     }
 
-    @inline(never) static func tooLarge(_ what: String) -> NetlinkError {
+    @inline(never) public static func tooLarge(_ what: String) -> NetlinkError {
         NetlinkError(.messageTooLarge, "netlink message too large: \(what)")
     }
 
