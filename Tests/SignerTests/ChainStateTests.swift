@@ -35,22 +35,35 @@ import TestSupport
         let signer = CountingSigner()
         let vote = FakeSignBytes(step: .prevote, height: 5, round: 0, block: "A", time: 10)
 
-        let first = try chain.sign(request: vote.request, signer: signer.sign)
+        let first = try chain.attempt(request: vote.request, signer: signer.sign)
         guard case .signed(let signature) = first else { Issue.record("got \(first)"); return }
         let onDisk = try #require(try StateFile(path: path).load()?.0)
         #expect(onDisk == LastSignState(signed: vote.request, signature: signature))
 
-        let retry = try chain.sign(request: vote.request, signer: signer.sign)
-        #expect(retry == .reused(signature: signature, timestamp: nil))
+        let retry = try chain.attempt(request: vote.request, signer: signer.sign)
+        #expect(retry == .reused(signature, nil))
         let later = FakeSignBytes(step: .prevote, height: 5, round: 0, block: "A", time: 99)
-        let reused = try chain.sign(request: later.request, signer: signer.sign)
-        #expect(reused == .reused(signature: signature, timestamp: SignTimestamp(seconds: 10, nanos: 0)))
+        let reused = try chain.attempt(request: later.request, signer: signer.sign)
+        #expect(reused == .reused(signature, SignTimestamp(seconds: 10, nanos: 0)))
         let other = FakeSignBytes(step: .prevote, height: 5, round: 0, block: "B", time: 10)
-        guard case .refused(let refusal) = try chain.sign(request: other.request, signer: signer.sign) else {
+        guard case .refused(let refusal) = try chain.attempt(request: other.request, signer: signer.sign) else {
             Issue.record("conflicting vote was not refused"); return
         }
         #expect(refusal.code == .conflictingData)
         #expect(signer.count == 1)
+    }
+
+    @Test func refusalsAreThrownAsRefusal() throws {
+        let dir = try TempDir("chain-refusal")
+        defer { dir.remove() }
+        let (chain, _) = try ChainState.open(chainID: "c", path: dir.path("s.json"))
+        let a = FakeSignBytes(step: .precommit, height: 2, round: 0, block: "A", time: 1)
+        let b = FakeSignBytes(step: .precommit, height: 2, round: 0, block: "B", time: 1)
+        let signed = try chain.sign(request: a.request, signer: { _ in [5] })
+        #expect(signed == SignOutcome(signature: [5], reused: false))
+        #expect(throws: Refusal(code: .conflictingData, reason: "")) {
+            try chain.sign(request: b.request, signer: { _ in [6] })
+        }
     }
 
     @Test func stateSurvivesReopening() throws {
@@ -61,17 +74,17 @@ import TestSupport
         var signature: [UInt8] = []
         do {
             let (chain, _) = try ChainState.open(chainID: "c", path: path)
-            guard case .signed(let s) = try chain.sign(request: vote.request, signer: { _ in [7, 7] }) else {
+            guard case .signed(let s) = try chain.attempt(request: vote.request, signer: { _ in [7, 7] }) else {
                 Issue.record("not signed"); return
             }
             signature = s
         }
         let (reopened, warnings) = try ChainState.open(chainID: "c", path: path)
         #expect(warnings.isEmpty)
-        let retry = try reopened.sign(request: vote.request, signer: { _ in [9] })
-        #expect(retry == .reused(signature: signature, timestamp: nil))
+        let retry = try reopened.attempt(request: vote.request, signer: { _ in [9] })
+        #expect(retry == .reused(signature, nil))
         let older = FakeSignBytes(step: .precommit, height: 7, round: 0, block: "A", time: 1)
-        guard case .refused(let r) = try reopened.sign(request: older.request, signer: { _ in [9] }) else {
+        guard case .refused(let r) = try reopened.attempt(request: older.request, signer: { _ in [9] }) else {
             Issue.record("regression not refused"); return
         }
         #expect(r.code == .heightRegression)
@@ -91,12 +104,12 @@ import TestSupport
         #expect(try String(contentsOfFile: path, encoding: .utf8) == tmkms)
 
         let same = FakeSignBytes(step: .prevote, height: 100, round: 2, block: "A", time: 1)
-        guard case .refused(let r) = try chain.sign(request: same.request, signer: { _ in [1] }) else {
+        guard case .refused(let r) = try chain.attempt(request: same.request, signer: { _ in [1] }) else {
             Issue.record("same HRS after a tmkms import was not refused"); return
         }
         #expect(r.code == .noSignBytes)
         let next = FakeSignBytes(step: .precommit, height: 100, round: 2, block: "A", time: 1)
-        #expect(try chain.sign(request: next.request, signer: { _ in [1] }) == .signed(signature: [1]))
+        #expect(try chain.attempt(request: next.request, signer: { _ in [1] }) == .signed([1]))
         #expect(try StateFile(path: path).load()?.1 == .cometbft)
     }
 
@@ -174,7 +187,7 @@ import TestSupport
                 // Half the sentries carry a later timestamp, as a retried vote would.
                 var v = vote
                 if i % 2 == 1 { v = FakeSignBytes(step: .precommit, height: height, round: 0, block: "A", time: 1000) }
-                results.add(height, Result { try chain.sign(request: v.request, signer: signer.sign) })
+                results.add(height, Result { try chain.attempt(request: v.request, signer: signer.sign) })
             }
         }
         for height in Int64(1)...20 {
@@ -201,7 +214,7 @@ import TestSupport
         let results = Results()
         DispatchQueue.concurrentPerform(iterations: 16) { i in
             let vote = FakeSignBytes(step: .prevote, height: 3, round: 0, block: "block-\(i)", time: 1)
-            results.add(3, Result { try chain.sign(request: vote.request, signer: signer.sign) })
+            results.add(3, Result { try chain.attempt(request: vote.request, signer: signer.sign) })
         }
         let outcomes = try results.outcomes(3).map { try $0.get() }
         #expect(outcomes.filter { if case .signed = $0 { true } else { false } }.count == 1)
@@ -217,11 +230,11 @@ import TestSupport
         let chain = ChainState(chainID: "kira-1", file: file, last: .initial, stateLock: nil)
         let vote = FakeSignBytes(step: .prevote, height: 1, round: 0, block: "A", time: 1)
         #expect(throws: StateError(code: .persistFailed, reason: "")) {
-            try chain.sign(request: vote.request, signer: { _ in [1] })
+            try chain.attempt(request: vote.request, signer: { _ in [1] })
         }
         #expect(chain.lastSigned == .initial)
         do {
-            _ = try chain.sign(request: vote.request, signer: { _ in [1] })
+            _ = try chain.attempt(request: vote.request, signer: { _ in [1] })
             Issue.record("signed after a failed write")
         } catch let error as StateError {
             #expect(error.code == .unusable)
@@ -236,7 +249,7 @@ import TestSupport
         let vote = FakeSignBytes(step: .prevote, height: 1, round: 0, block: "A", time: 1)
         var released: [UInt8]?
         do {
-            if case .signed(let s) = try chain.sign(request: vote.request, signer: { _ in [1] }) { released = s }
+            if case .signed(let s) = try chain.attempt(request: vote.request, signer: { _ in [1] }) { released = s }
         } catch {
             #expect((error as? StateError)?.code == .persistFailed)
         }
@@ -249,22 +262,40 @@ import TestSupport
         defer { dir.remove() }
         let (chain, _) = try ChainState.open(chainID: "c", path: dir.path("s.json"))
         let vote = FakeSignBytes(step: .prevote, height: 1, round: 0, block: "A", time: 1)
-        #expect(throws: Boom.self) { try chain.sign(request: vote.request, signer: { _ in throw Boom() }) }
+        #expect(throws: Boom.self) { try chain.attempt(request: vote.request, signer: { _ in throw Boom() }) }
         #expect(chain.lastSigned == .initial)
         #expect(try StateFile(path: dir.path("s.json")).load()?.0 == .initial)
-        #expect(try chain.sign(request: vote.request, signer: { _ in [2] }) == .signed(signature: [2]))
+        #expect(try chain.attempt(request: vote.request, signer: { _ in [2] }) == .signed([2]))
+    }
+}
+
+/// `sign`'s three results as one value, so tables of outcomes can be compared.
+enum Got: Hashable, Sendable {
+    case signed([UInt8])
+    case reused([UInt8], SignTimestamp?)
+    case refused(Refusal)
+}
+
+extension ChainState {
+    func attempt(request: SignRequestInfo, signer: ([UInt8]) throws -> [UInt8]) throws -> Got {
+        do {
+            let outcome = try sign(request: request, signer: signer)
+            return outcome.reused ? .reused(outcome.signature, outcome.timestamp) : .signed(outcome.signature)
+        } catch let refusal as Refusal {
+            return .refused(refusal)
+        }
     }
 }
 
 final class Results: @unchecked Sendable {
     private let lock = NSLock()
-    private var byHeight: [Int64: [Result<ChainState.Outcome, any Error>]] = [:]
-    func add(_ height: Int64, _ r: Result<ChainState.Outcome, any Error>) {
+    private var byHeight: [Int64: [Result<Got, any Error>]] = [:]
+    func add(_ height: Int64, _ r: Result<Got, any Error>) {
         lock.lock()
         byHeight[height, default: []].append(r)
         lock.unlock()
     }
-    func outcomes(_ height: Int64) -> [Result<ChainState.Outcome, any Error>] {
+    func outcomes(_ height: Int64) -> [Result<Got, any Error>] {
         lock.lock()
         defer { lock.unlock() }
         return byHeight[height] ?? []

@@ -1,19 +1,24 @@
 import Foundation
 
+/// A signature `ChainState.sign` released.
+public struct SignOutcome: Hashable, Sendable {
+    public let signature: [UInt8]
+    /// Set when the stored signature was reused for a request that differed only in its timestamp: the reply
+    /// must carry this stored timestamp instead of the requested one, or the signature will not verify.
+    public let timestamp: SignTimestamp?
+    /// True when this is the stored signature of an earlier identical (or timestamp-only different) request.
+    public let reused: Bool
+
+    public init(signature: [UInt8], timestamp: SignTimestamp? = nil, reused: Bool) {
+        self.signature = signature
+        self.timestamp = timestamp
+        self.reused = reused
+    }
+}
+
 /// One chain's double-sign guard: the last signed state in memory, its durable copy on disk, and the lock
 /// that serialises every sign request for the chain (all sentries, all connections).
 public final class ChainState: @unchecked Sendable {
-    /// What `sign` did.
-    public enum Outcome: Hashable, Sendable {
-        /// Signed a new height/round/step; the state was saved durably before this was returned.
-        case signed(signature: [UInt8])
-        /// The same height/round/step was signed before with the same data: the stored signature, and the stored
-        /// timestamp to put in the reply when only the timestamp differed (nil when the bytes were identical).
-        case reused(signature: [UInt8], timestamp: SignTimestamp?)
-        /// Refused; `description` is meant for `RemoteSignerError.description`.
-        case refused(Refusal)
-    }
-
     public let chainID: String
     public let path: String
     private let file: StateFile
@@ -75,17 +80,19 @@ public final class ChainState: @unchecked Sendable {
     /// durably, and only then returns the signature. Concurrent requests for the same height/round/step are
     /// serialised here, so every sentry gets the one stored signature.
     ///
-    /// Throws when `signer` fails (nothing saved) or the state cannot be saved (signature withheld). After a
-    /// failed save the disk state is unknown, so every later call throws until the process restarts.
-    public func sign(request: SignRequestInfo, signer: ([UInt8]) throws -> [UInt8]) throws -> Outcome {
+    /// Throws a `Refusal` when the double-sign rules refuse the request (its description is meant for
+    /// `RemoteSignerError.description`), whatever `signer` throws (nothing saved), or a `StateError` when the
+    /// state cannot be saved (signature withheld). After a failed save the disk state is unknown, so every later
+    /// call throws until the process restarts.
+    public func sign(request: SignRequestInfo, signer: ([UInt8]) throws -> [UInt8]) throws -> SignOutcome {
         lock.lock()
         defer { lock.unlock() }
         if let failure { throw StateError.unusable(chainID, after: failure) }
         switch ConsensusState.decide(last: last, request: request) {
         case .refuse(let refusal):
-            return .refused(refusal)
+            throw refusal
         case .reuse(let signature, let timestamp):
-            return .reused(signature: signature, timestamp: timestamp)
+            return SignOutcome(signature: signature, timestamp: timestamp, reused: true)
         case .sign:
             let signature = try signer(request.signBytes)
             let next = LastSignState(signed: request, signature: signature)
@@ -96,7 +103,7 @@ public final class ChainState: @unchecked Sendable {
                 throw error
             }
             last = next
-            return .signed(signature: signature)
+            return SignOutcome(signature: signature, reused: false)
         }
     }
 }
