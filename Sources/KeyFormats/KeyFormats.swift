@@ -1,1 +1,0 @@
-// KeyFormats module.
