@@ -25,7 +25,6 @@ public final class ChainState: @unchecked Sendable {
     private let stateLock: StateLock?
     private let lock = NSLock()
     private var last: LastSignState
-    private var failure: String?
 
     init(chainID: String, file: StateFile, last: LastSignState, stateLock: StateLock?) {
         self.chainID = chainID
@@ -82,12 +81,12 @@ public final class ChainState: @unchecked Sendable {
     ///
     /// Throws a `Refusal` when the double-sign rules refuse the request (its description is meant for
     /// `RemoteSignerError.description`), whatever `signer` throws (nothing saved), or a `StateError` when the
-    /// state cannot be saved (signature withheld). After a failed save the disk state is unknown, so every later
-    /// call throws until the process restarts.
+    /// state cannot be saved (signature withheld). A failed save leaves the in-memory state where it was: whatever
+    /// reached the disk belongs to a signature that never left, so the next request (after the disk recovers)
+    /// is decided against the last released signature, which is what double-sign safety needs.
     public func sign(request: SignRequestInfo, signer: ([UInt8]) throws -> [UInt8]) throws -> SignOutcome {
         lock.lock()
         defer { lock.unlock() }
-        if let failure { throw StateError.unusable(chainID, after: failure) }
         switch ConsensusState.decide(last: last, request: request) {
         case .refuse(let refusal):
             throw refusal
@@ -96,12 +95,7 @@ public final class ChainState: @unchecked Sendable {
         case .sign:
             let signature = try signer(request.signBytes)
             let next = LastSignState(signed: request, signature: signature)
-            do {
-                try file.persist(next)
-            } catch {
-                failure = error.description
-                throw error
-            }
+            try file.persist(next)
             last = next
             return SignOutcome(signature: signature, reused: false)
         }

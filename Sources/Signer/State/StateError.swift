@@ -13,8 +13,6 @@ public struct StateError: Error, Hashable, Sendable, CustomStringConvertible {
         case persistFailed
         /// Another process holds the state lock.
         case locked
-        /// A previous write failed, so the on-disk state is unknown; the chain refuses to sign until restarted.
-        case unusable
     }
     public let code: Code
     public let reason: String
@@ -55,13 +53,6 @@ public struct StateError: Error, Hashable, Sendable, CustomStringConvertible {
             code: .locked,
             reason: "state lock \(lockPath) is held by another process\(who): another sigil is already running for "
                 + "this chain; stop it first (two signers on one key can double sign)")
-    }
-    @inline(never)
-    static func unusable(_ chainID: String, after failure: String) -> StateError {
-        StateError(
-            code: .unusable,
-            reason: "chain \(chainID) stopped signing after a failed state write (\(failure)); fix the disk and "
-                + "restart sigil")
     }
 }
 
