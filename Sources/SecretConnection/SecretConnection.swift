@@ -1,3 +1,4 @@
+import Glibc
 import SigilCrypto
 import Sockets
 import Synchronization
@@ -30,11 +31,14 @@ public final class SecretConnection: ByteStream {
     }
 
     /// Runs the handshake over `stream` and returns the established connection. Dialer and listener call the
-    /// same function: the protocol is symmetric. Set socket timeouts first to bound a stalled peer.
+    /// same function: the protocol is symmetric. Set socket timeouts first to bound a stalled peer; `timeout`
+    /// additionally bounds a peer that trickles bytes (checked between reads, so add one read timeout).
     /// Throws `SecretConnectionError` for protocol failures and the stream's own errors for I/O failures.
-    public static func handshake(over stream: ByteStream, identity: Ed25519.PrivateKey) throws -> SecretConnection {
+    public static func handshake(over stream: ByteStream, identity: Ed25519.PrivateKey,
+                                 timeout: Double? = nil) throws -> SecretConnection {
         var machine = HandshakeStateMachine(ephemeral: .generate(), identity: identity)
         var actions = machine.start()
+        let deadline = timeout.map { monotonicSeconds() + $0 }
         while true {
             for action in actions {
                 switch action {
@@ -43,6 +47,10 @@ public final class SecretConnection: ByteStream {
                 case .established(let channel, let key):
                     return SecretConnection(stream: stream, channel: channel, remotePublicKey: key)
                 }
+            }
+            if let deadline, monotonicSeconds() > deadline {
+                throw SocketError(code: .timedOut, reason: "timed out after \(timeout!)s in the secret connection "
+                                  + "handshake with a peer that sends too slowly")
             }
             let bytes: [UInt8]
             do {
@@ -98,4 +106,10 @@ public final class SecretConnection: ByteStream {
     public func close() {
         stream.close()
     }
+}
+
+private func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SigilCrypto
 import Sockets
 import TestSupport
@@ -81,6 +82,30 @@ import Testing
             #expect(error.reason.contains("ephemeral key"))
         }
         try peer.value()
+    }
+
+    @Test func tricklingPeerHitsTheHandshakeTimeout() throws {
+        let listener = try Listener.tcp(host: "127.0.0.1", port: 0)
+        let stop = Mutex(false)
+        // The peer sends one byte of its ephemeral key every 50 ms: each read succeeds, the whole never finishes.
+        let peer = Background { () throws -> Void in
+            let socket = try listener.accept(timeout: 10)
+            let hello = EphemeralKeyMessage.encode(X25519.PrivateKey.generate().publicKey)
+            for byte in hello where !stop.withLock({ $0 }) {
+                try socket.write([byte])
+                usleep(50_000)
+            }
+        }
+        let socket = try Socket.connect(host: "127.0.0.1", port: listener.port, timeout: 5)
+        socket.setTimeouts(read: 1, write: 1)
+        let start = Date()
+        #expect(throws: SocketError(code: .timedOut, reason: "")) {
+            try SecretConnection.handshake(over: socket, identity: .generate(), timeout: 0.3)
+        }
+        #expect(Date().timeIntervalSince(start) < 1.2)
+        stop.withLock { $0 = true }
+        socket.close()
+        _ = try? peer.value()
     }
 
     @Test func peerThatHangsUpMidFrameIsTruncated() throws {
