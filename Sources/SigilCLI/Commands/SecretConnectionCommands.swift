@@ -42,7 +42,7 @@ struct SecretConnectionCommand: ParsableCommand {
             say("listening on \(Address.format(host: host, port: listener.port))")
             let socket = try listener.accept(timeout: common.timeout)
             socket.setTimeouts(read: common.timeout, write: common.timeout)
-            let conn = try SecretConnection.handshake(over: socket, identity: key)
+            let conn = try SecretConnection.handshake(over: socket, identity: key, timeout: common.timeout)
             say("peer \(conn.remotePeerID)")
             while let message = try readMessage(conn) {
                 try writeMessage(conn, Array(message.reversed()))
@@ -68,7 +68,7 @@ struct SecretConnectionCommand: ParsableCommand {
             let (host, port) = try Address.parse(common.addr)
             let socket = try Socket.connect(host: host, port: port, timeout: common.timeout)
             socket.setTimeouts(read: common.timeout, write: common.timeout)
-            let conn = try SecretConnection.handshake(over: socket, identity: key)
+            let conn = try SecretConnection.handshake(over: socket, identity: key, timeout: common.timeout)
             say("peer \(conn.remotePeerID)")
             for _ in 0..<count {
                 let message = Random.bytes(size)
