@@ -20,6 +20,16 @@ public enum SignBytes {
         return Delimited.frame(w.bytes)
     }
 
+    /// FilePV's "only the timestamp differs" rule without knowing the step: the type field of `a` decides
+    /// (CometBFT's ValidateBasic only lets `SIGNED_MSG_TYPE_PROPOSAL` through for proposals and only
+    /// prevote/precommit for votes), then the vote or proposal rule below applies.
+    public static func differOnlyInTimestamp(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard let vote = try? CanonicalVote(signBytes: a) else {
+            return proposalsDifferOnlyInTimestamp(a, b)
+        }
+        return vote.type == .proposal ? proposalsDifferOnlyInTimestamp(a, b) : votesDifferOnlyInTimestamp(a, b)
+    }
+
     /// FilePV's rule for a repeated height/round/step: true when both are canonical votes that are
     /// equal once their timestamps are made equal. Undecodable input is never "only the timestamp".
     public static func votesDifferOnlyInTimestamp(_ a: [UInt8], _ b: [UInt8]) -> Bool {

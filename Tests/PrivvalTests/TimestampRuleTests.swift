@@ -51,6 +51,23 @@ struct TimestampRuleTests {
         #expect(try CanonicalProposal(signBytes: stored).polRound == -1)
     }
 
+    @Test func kindIsTakenFromTheTypeField() {
+        var vote = Self.vote
+        let stored = SignBytes.vote(vote, chainID: "kira-1")
+        vote.timestamp.seconds += 1
+        #expect(SignBytes.differOnlyInTimestamp(stored, SignBytes.vote(vote, chainID: "kira-1")))
+        vote.blockID = BlockID()
+        #expect(!SignBytes.differOnlyInTimestamp(stored, SignBytes.vote(vote, chainID: "kira-1")))
+
+        var proposal = Self.proposal
+        let storedProposal = SignBytes.proposal(proposal, chainID: "kira-1")
+        proposal.timestamp.seconds += 1
+        #expect(SignBytes.differOnlyInTimestamp(storedProposal, SignBytes.proposal(proposal, chainID: "kira-1")))
+        proposal.round = 2
+        #expect(!SignBytes.differOnlyInTimestamp(storedProposal, SignBytes.proposal(proposal, chainID: "kira-1")))
+        #expect(!SignBytes.differOnlyInTimestamp(stored, storedProposal))
+    }
+
     @Test func canonicalBytesWithTrailingDataAreRejected() {
         let bytes = SignBytes.vote(Self.vote, chainID: "kira-1") + [0x00]
         #expect(errorCode { try CanonicalVote(signBytes: bytes) } == .invalidField)
