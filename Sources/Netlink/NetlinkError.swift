@@ -95,7 +95,8 @@ extension NetlinkError {
                 return NetlinkError(
                     .unknownLinkKind,
                     "the kernel has no WireGuard module (link kind `wireguard` unknown: "
-                        + "\(extAck ?? "Unknown device type")); Sigil will use wireguard-go", errno: code, extAck: extAck)
+                        + "\(extAck ?? "Unknown device type")); Sigil will use wireguard-go",
+                    errno: code, extAck: extAck)
             }
             return NetlinkError(
                 .unknownLinkKind, "\(op): the kernel does not know link kind `\(kind)` (is its module loaded?)" + ack,

@@ -77,7 +77,9 @@ struct KernelRouteTests {
 
             try rt.deleteRoute(CIDR("10.99.0.0/16")!, interface: "sgb")
             #expect(throws: NetlinkError(.unreachable, "")) { try rt.route(to: IPAddress("10.99.1.1")!) }
-            let noRoute = #expect(throws: NetlinkError.self) { try rt.deleteRoute(CIDR("10.99.0.0/16")!, interface: "sgb") }
+            let noRoute = #expect(throws: NetlinkError.self) {
+                try rt.deleteRoute(CIDR("10.99.0.0/16")!, interface: "sgb")
+            }
             #expect(noRoute?.code == .notFound)
 
             try rt.deleteAddress(CIDR("10.77.0.1/24")!, interface: "sga")
@@ -86,7 +88,9 @@ struct KernelRouteTests {
                 try rt.deleteAddress(CIDR("10.77.0.1/24")!, interface: "sga")
             }
             #expect(noAddr?.code == .notFound)
-            let noIf = #expect(throws: NetlinkError.self) { try rt.addAddress(CIDR("10.1.1.1/32")!, interface: "nope0") }
+            let noIf = #expect(throws: NetlinkError.self) {
+                try rt.addAddress(CIDR("10.1.1.1/32")!, interface: "nope0")
+            }
             #expect(noIf?.description == "no such interface `nope0`")
         }
     }

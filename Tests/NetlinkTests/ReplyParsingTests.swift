@@ -183,7 +183,8 @@ import Testing
 
     @Test func truncatedAttributeThrowsInsteadOfReadingPastTheEnd() {
         // IFLA_IFNAME claims 12 bytes but only 8 follow the ifinfomsg.
-        let m = NetlinkMessage(type: 16, flags: [], payload: [UInt8](repeating: 0, count: 16) + hex("0c00 0300 77673000"))
+        let m = NetlinkMessage(type: 16, flags: [],
+                               payload: [UInt8](repeating: 0, count: 16) + hex("0c00 0300 77673000"))
         #expect(throws: NetlinkError(.malformedReply, "")) { try RouteMessages.parseLink(m) }
         let short = NetlinkMessage(type: 16, flags: [], payload: [1, 2, 3])
         #expect(throws: NetlinkError(.malformedReply, "")) { try RouteMessages.parseLink(short) }

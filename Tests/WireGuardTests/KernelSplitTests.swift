@@ -15,7 +15,8 @@ import Testing
             let count = i == 17 ? 700 : i % 7 + 1
             for j in 0..<count {
                 if j % 3 == 2 {
-                    ips.append(CIDR(address: .v6([0xfd, 0, UInt8(i >> 8), UInt8(i & 0xff)] + [UInt8](repeating: 0, count: 10)
+                    ips.append(CIDR(address: .v6([0xfd, 0, UInt8(i >> 8), UInt8(i & 0xff)]
+                        + [UInt8](repeating: 0, count: 10)
                         + [UInt8(j >> 8), UInt8(j & 0xff)]), prefixLength: 128))
                 } else {
                     ips.append(CIDR(address: .v4([10, UInt8(i >> 8), UInt8(i & 0xff), UInt8(j & 0xff)]),
@@ -28,7 +29,8 @@ import Testing
             key[31] = 0x5a
             peers.append(PeerConfig(
                 publicKey: WireGuardKey(raw: key), presharedKey: i % 2 == 0 ? testKey(UInt8(i & 0x7f) | 1) : nil,
-                endpoint: i % 5 == 0 ? nil : Endpoint(address: .v4([198, 51, 100, UInt8(i % 250)]), port: UInt16(40000 + i)),
+                endpoint: i % 5 == 0
+                    ? nil : Endpoint(address: .v4([198, 51, 100, UInt8(i % 250)]), port: UInt16(40000 + i)),
                 persistentKeepalive: i % 3 == 0 ? 25 : nil, allowedIPs: ips, replaceAllowedIPs: true,
                 updateOnly: i % 11 == 0))
         }
