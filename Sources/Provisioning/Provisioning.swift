@@ -1,1 +1,0 @@
-// Provisioning module.

@@ -1,0 +1,74 @@
+import Foundation
+import Privval
+import SecretConnection
+import SigilCrypto
+import Sockets
+
+/// The node's side of the remote-signer link, as CometBFT runs it: it listens on
+/// `priv_validator_laddr` and the signer dials in. TCP connections use Secret Connection with a
+/// fresh identity per listener (CometBFT generates an ephemeral key per start); Unix sockets are plaintext.
+public final class ValidatorListener: @unchecked Sendable {
+    private let listener: Listener
+    private let identity = Ed25519.PrivateKey.generate()
+    private let isTCP: Bool
+    public let address: String
+
+    public init(tcpHost host: String = "127.0.0.1", port: UInt16 = 0) throws {
+        listener = try Listener.tcp(host: host, port: port)
+        isTCP = true
+        address = host.contains(":") ? "tcp://[\(host)]:\(listener.port)" : "tcp://\(host):\(listener.port)"
+    }
+
+    public init(unixPath path: String) throws {
+        listener = try Listener.unix(path: path)
+        isTCP = false
+        address = "unix://\(path)"
+    }
+
+    /// The peer ID a signer would see for this listener.
+    public var peerID: String { SecretConnection.peerID(of: identity.publicKey) }
+
+    /// Waits for the signer to dial in and completes the handshake.
+    public func accept(timeout: Double = 10) throws -> ValidatorConnection {
+        let socket = try listener.accept(timeout: timeout)
+        socket.setTimeouts(read: timeout, write: timeout)
+        if isTCP {
+            let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: timeout)
+            return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID)
+        }
+        return ValidatorConnection(stream: socket, signerPeerID: nil)
+    }
+
+    public func close() { listener.close() }
+}
+
+/// One accepted signer connection: strict request/response, as the node's SignerClient does it.
+public final class ValidatorConnection: @unchecked Sendable {
+    private let stream: ByteStream
+    private var decoder = DelimitedDecoder()
+    /// Set for TCP: the signer's Secret Connection peer ID.
+    public let signerPeerID: String?
+
+    init(stream: ByteStream, signerPeerID: String?) {
+        self.stream = stream
+        self.signerPeerID = signerPeerID
+    }
+
+    public func send(_ message: PrivvalMessage) throws {
+        try stream.write(Delimited.frame(message.encoded()))
+    }
+
+    public func receive() throws -> PrivvalMessage {
+        while true {
+            if let bytes = try decoder.next() { return try PrivvalMessage(decoding: bytes) }
+            decoder.append(try stream.read(maxLength: 4096))
+        }
+    }
+
+    public func request(_ message: PrivvalMessage) throws -> PrivvalMessage {
+        try send(message)
+        return try receive()
+    }
+
+    public func close() { stream.close() }
+}
