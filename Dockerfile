@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# Sigil: built with Swift on Debian bookworm, run on bookworm-slim.
+#   docker build -t sigil:latest .
+# One image for both jobs: by default it runs the signer as the non-root user `sigil`; the tunnel service runs
+# the same image as root with NET_ADMIN only (see compose/validator and compose/signer).
+
+FROM swift:6.0-bookworm AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libsodium-dev libmnl-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# The manifest declares the test targets too, so their folders must be present for it to load.
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+# The Swift runtime and Foundation are linked in, so the runtime image needs only the C libraries.
+RUN swift build -c release --product sigil --static-swift-stdlib \
+    && install -D -m 0755 "$(swift build -c release --show-bin-path)/sigil" /out/sigil
+
+FROM debian:bookworm-slim AS runtime
+# libsodium and libmnl are linked dynamically; wireguard-go is the userspace tunnel where the host has no
+# WireGuard module; nftables loads the tunnel's own rules inside its network namespace.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates libsodium23 libmnl0 wireguard-go nftables \
+    && rm -rf /var/lib/apt/lists/*
+RUN groupadd --system --gid 10001 sigil \
+    && useradd --system --uid 10001 --gid sigil --home-dir /var/lib/sigil --shell /usr/sbin/nologin sigil \
+    && install -d -m 0755 /etc/sigil \
+    && install -d -o sigil -g sigil -m 0700 /etc/sigil/state
+COPY --from=build /out/sigil /usr/local/bin/sigil
+USER sigil
+WORKDIR /etc/sigil
+ENTRYPOINT ["/usr/local/bin/sigil"]
+CMD ["start", "-c", "/etc/sigil/tmkms.toml"]
