@@ -33,6 +33,9 @@ extension BlockID {
 extension Timestamp: CustomStringConvertible {
     /// RFC 3339 in UTC with trailing zeros of the fraction dropped (Go's `time.RFC3339Nano`).
     public var description: String {
+        guard Timestamp.validSeconds.contains(seconds), (0..<1_000_000_000).contains(nanos) else {
+            return "Timestamp(seconds: \(seconds), nanos: \(nanos))"
+        }
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secs = seconds - days * 86_400
         let (y, m, d) = civilDate(daysSinceEpoch: days)

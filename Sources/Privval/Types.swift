@@ -24,6 +24,10 @@ public enum SignedMsgType: RawRepresentable, Hashable, Sendable {
         }
     }
 
+    /// Equality by wire value, so `.other(1)` built by hand still equals `.prevote`.
+    public static func == (a: SignedMsgType, b: SignedMsgType) -> Bool { a.rawValue == b.rawValue }
+    public func hash(into h: inout Hasher) { h.combine(rawValue) }
+
     /// The short name used in logs: `Prevote`, `Precommit`, `Proposal`.
     public var name: String {
         switch self {

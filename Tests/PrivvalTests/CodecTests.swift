@@ -127,6 +127,8 @@ struct CodecTests {
         #expect(Timestamp(seconds: 951_782_400, nanos: 5).description == "2000-02-29T00:00:00.000000005Z")
         #expect(Timestamp(seconds: -1).description == "1969-12-31T23:59:59Z")
         #expect(Timestamp(seconds: 253_402_300_799).description == "9999-12-31T23:59:59Z")
+        #expect(Timestamp(seconds: .min).description == "Timestamp(seconds: -9223372036854775808, nanos: 0)")
+        #expect(SignedMsgType.other(1) == .prevote)
     }
 
     @Test func logStrings() throws {
