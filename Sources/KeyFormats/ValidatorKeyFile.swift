@@ -7,6 +7,10 @@ public struct ValidatorKeyFile: Sendable {
     public let privateKey: Ed25519.PrivateKey
     public var publicKey: ConsensusPubKey { ConsensusPubKey(privateKey.publicKey) }
 
+    public init(privateKey: Ed25519.PrivateKey) {
+        self.privateKey = privateKey
+    }
+
     public static let privKeyType = "tendermint/PrivKeyEd25519"
     public static let pubKeyType = "tendermint/PubKeyEd25519"
 
@@ -77,6 +81,13 @@ public struct ValidatorKeyFile: Sendable {
             ? "sigil signs consensus messages with Ed25519 only; secp256k1 validator keys cannot be used"
             : "expected `\(privKeyType)' / `\(pubKeyType)'"
         return KeyFormatError.unsupportedKeyType(path, type, hint: hint)
+    }
+
+    /// Creates `path` (mode 0600, never overwriting) in CometBFT's format, e.g. to hand a key back to a node.
+    public func write(path: String) throws {
+        var contents = rendered()
+        defer { wipe(&contents) }
+        try SecretFile.createExclusive(path: path, contents: contents)
     }
 
     /// The JSON CometBFT writes for this key (address, pub_key, priv_key), for exporting back to a node.

@@ -89,6 +89,19 @@ struct ValidatorKeyFileTests {
         }
     }
 
+    @Test func writtenKeyFileLoadsBackAndIsNeverOverwritten() throws {
+        let s = try Scratch()
+        defer { s.dir.remove() }
+        let key = Ed25519.PrivateKey.generate()
+        let path = s.dir.path("priv_validator_key.json")
+        try ValidatorKeyFile(privateKey: key).write(path: path)
+        #expect(try s.mode(path) == 0o600)
+        #expect(try ValidatorKeyFile.load(path).privateKey.seed.unsafeCopy == key.seed.unsafeCopy)
+        let other = ValidatorKeyFile(privateKey: .generate())
+        #expect(errorCode { try other.write(path: path) } == .alreadyExists)
+        #expect(try ValidatorKeyFile.load(path).publicKey == ConsensusPubKey(key.publicKey))
+    }
+
     @Test func worldReadableValidatorKeyIsRefused() throws {
         let s = try Scratch()
         defer { s.dir.remove() }
