@@ -1,0 +1,103 @@
+import Foundation
+import TOML
+
+/// A `[[chain]]`: a network Sigil signs for.
+public struct ChainConfig: Hashable, Sendable {
+    /// How public keys are shown for this chain (tmkms `key_format`).
+    public enum KeyFormat: Hashable, Sendable {
+        case bech32(accountKeyPrefix: String, consensusKeyPrefix: String)
+        /// Upper-case hex.
+        case hex
+        /// `{"@type":"/cosmos.crypto.ed25519.PubKey","key":"<base64>"}`.
+        case cosmosJSON
+    }
+
+    public var id: String
+    public var keyFormat: KeyFormat
+    /// As written, or tmkms's default `./<id>_priv_validator_state.json`; relative paths are relative to the
+    /// working directory, as in tmkms.
+    public var stateFile: String
+    /// Sign CometBFT v0.38 vote extensions for non-nil precommits.
+    public var signExtensions: Bool
+    /// Line of the `[[chain]]` header.
+    public var line: Int
+}
+
+/// A `[[providers.softsign]]` key file.
+public struct SoftsignProvider: Hashable, Sendable {
+    public enum KeyType: String, Hashable, Sendable { case consensus, account }
+    /// `base64`: tmkms's key file (base64 of the 32-byte seed). `json`: CometBFT's `priv_validator_key.json`.
+    public enum KeyFormat: String, Hashable, Sendable { case base64, json }
+
+    public var chainIDs: [String]
+    public var keyType: KeyType
+    public var path: String
+    public var keyFormat: KeyFormat
+    public var line: Int
+}
+
+/// A `[[validator]]`: one node connection.
+public struct ValidatorConfig: Hashable, Sendable {
+    /// CometBFT privval protocol. All three speak the same wire; tmkms v0.15 accepts only v0.34 and v0.38,
+    /// Sigil also accepts v0.37 (KIRA's sekaid runs CometBFT v0.37).
+    public enum ProtocolVersion: String, Hashable, Sendable {
+        case v0_34 = "v0.34"
+        case v0_37 = "v0.37"
+        case v0_38 = "v0.38"
+    }
+
+    public var addr: ValidatorAddress
+    public var chainID: String
+    /// Path of the Secret Connection identity key (required for tcp).
+    public var secretKey: String?
+    /// Defaults to v0.38, as in tmkms.
+    public var protocolVersion: ProtocolVersion
+    public var reconnect: Bool
+    /// Socket read/write timeout in seconds; nil means the default (10 s, as in tmkms).
+    public var timeout: Double?
+    /// Refuse to sign above this height.
+    public var maxHeight: Int64?
+    /// Sigil's tunnel guard: only dial when the route to the node goes through this interface (e.g. `wg0`).
+    public var tunnel: String?
+    public var line: Int
+}
+
+/// A parsed, cross-checked `tmkms.toml`.
+public struct SignerConfig: Hashable, Sendable {
+    public var chains: [ChainConfig]
+    public var softsign: [SoftsignProvider]
+    public var validators: [ValidatorConfig]
+    /// Accepted but ignored settings and other things to log at startup, each as `<file>:<line>: <text>`.
+    public var warnings: [String]
+
+    /// Reads, parses and checks `path`, including that every key file it names exists and is private.
+    public static func load(path: String) throws(ConfigError) -> SignerConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ConfigError(
+                .unreadable, path, 0,
+                exists ? "cannot read the config file (not UTF-8 or not readable)"
+                    : "config file not found; create one with `sigil init <dir>` or pass -c <path>")
+        }
+        let config = try parse(text, file: path)
+        try config.checkFiles(file: path)
+        return config
+    }
+
+    /// Parses and cross-checks `text` without touching the file system; `file` labels error messages.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> SignerConfig {
+        let root: TOMLTable
+        do {
+            root = try TOML.parse(text, file: file)
+        } catch let error as TOMLError {
+            throw ConfigError(.syntax, file, error.line, error.reason)
+        } catch {
+            throw ConfigError(.syntax, file, 0, "\(error)")
+        }
+        var parser = ConfigParser(file: file)
+        return try parser.parse(root)
+    }
+}
