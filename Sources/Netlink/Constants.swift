@@ -59,6 +59,8 @@ enum IFLA {
     static let ifname: UInt16 = 3
     static let mtu: UInt16 = 4
     static let linkinfo: UInt16 = 18
+    static let netNsPID: UInt16 = 19
+    static let netNsFD: UInt16 = 28
     static let infoKind: UInt16 = 1
     static let infoData: UInt16 = 2
     static let vethInfoPeer: UInt16 = 1

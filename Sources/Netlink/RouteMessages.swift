@@ -120,6 +120,27 @@ public enum RouteMessages {
         return b.bytes
     }
 
+    /// Where `moveLink` sends an interface.
+    public enum Namespace: Sendable {
+        /// An open namespace file descriptor (`/var/run/netns/NAME`, `/proc/PID/ns/net`).
+        case fileDescriptor(Int32)
+        /// The network namespace of a process (e.g. a container's init).
+        case process(Int32)
+    }
+
+    /// `ip link set dev NAME netns …`: RTM_NEWLINK with IFLA_NET_NS_FD or IFLA_NET_NS_PID.
+    public static func moveLink(name: String, to namespace: Namespace) throws -> [UInt8] {
+        try validateInterfaceName(name)
+        var b = NetlinkMessageBuilder(type: RTM.newLink, flags: change)
+        b.putExtraHeader(ifinfomsg())
+        b.putStringZ(IFLA.ifname, name)
+        switch namespace {
+        case .fileDescriptor(let fd): b.putU32(IFLA.netNsFD, UInt32(bitPattern: fd))
+        case .process(let pid): b.putU32(IFLA.netNsPID, UInt32(bitPattern: pid))
+        }
+        return b.bytes
+    }
+
     /// RTM_GETLINK for one link by name (no dump).
     public static func getLink(name: String) throws -> [UInt8] {
         try validateInterfaceName(name)

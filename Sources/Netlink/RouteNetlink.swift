@@ -41,6 +41,15 @@ public struct RouteNetlink {
         }
     }
 
+    /// `ip link set dev NAME netns …`: moves an interface (e.g. wg0 created on the host, so its UDP socket
+    /// stays there) into another network namespace.
+    public func moveLink(name: String, to namespace: RouteMessages.Namespace) throws {
+        let request = try RouteMessages.moveLink(name: name, to: namespace)
+        try withContext(NetlinkContext("move interface `\(name)` to another network namespace", interface: name)) {
+            _ = try transport.exchange(request)
+        }
+    }
+
     /// One link by name; `.noSuchInterface` if absent.
     public func link(named name: String) throws -> Link {
         let request = try RouteMessages.getLink(name: name)

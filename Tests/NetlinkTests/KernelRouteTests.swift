@@ -1,5 +1,6 @@
 import Glibc
 import Sockets
+import TestSupport
 import Testing
 
 @testable import Netlink
@@ -93,6 +94,26 @@ struct KernelRouteTests {
             }
             #expect(noIf?.description == "no such interface `nope0`")
         }
+    }
+
+    @Test func moveLinkIntoAnotherNamespace() throws {
+        let target = "sigil-nl-\(UInt32.random(in: 0...UInt32.max))"
+        let (status, output) = try run("/usr/sbin/ip", ["netns", "add", target])
+        try #require(status == 0, "ip netns add: \(output)")
+        defer { _ = try? run("/usr/sbin/ip", ["netns", "delete", target]) }
+        let path = "/var/run/netns/\(target)"
+        try inFreshNamespace {
+            let rt = try RouteNetlink()
+            try rt.createVethPair(name: "mv0", peer: "mv1")
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            try #require(fd >= 0)
+            defer { close(fd) }
+            try rt.moveLink(name: "mv1", to: .fileDescriptor(fd))
+            #expect(try rt.links().contains { $0.name == "mv1" } == false)
+            #expect(try rt.link(named: "mv0").kind == "veth")
+        }
+        let moved = try NetworkNamespace.run(path: path) { try RouteNetlink().link(named: "mv1") }
+        #expect(moved.kind == "veth")
     }
 
     @Test func wireGuardLinkKindReportsTheMissingModule() throws {

@@ -53,6 +53,16 @@ import Testing
                             "00 00 0000 00000000 00000000 01000000", "0800 0300 77673000"))
     }
 
+    @Test func moveLinkToNamespace() throws {
+        #expect(try RouteMessages.moveLink(name: "wg0", to: .fileDescriptor(9)) == hex(
+            "30000000 1000 0500 00000000 00000000",  // len 48, RTM_NEWLINK, REQUEST|ACK
+            "00000000 00000000 00000000 00000000",
+            "0800 0300 77673000",
+            "0800 1c00 09000000"))  // IFLA_NET_NS_FD 9
+        #expect(try RouteMessages.moveLink(name: "wg0", to: .process(4242)).suffix(8) == hex(
+            "0800 1300 92100000"))  // IFLA_NET_NS_PID 4242
+    }
+
     @Test func addIPv4Address() {
         let cidr = CIDR("10.200.0.1/24")!
         let expected = hex(
