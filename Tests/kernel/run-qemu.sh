@@ -4,7 +4,9 @@
 # inside it against the real kernel WireGuard implementation. See Docs/kernel-test.md.
 #
 # Environment:
-#   SIGIL_BIN             sigil binary to test (default: `swift build --product sigil`, debug)
+#   SIGIL_BIN             sigil binary to test (default: the debug build from `swift build --build-tests`)
+#   SIGIL_TEST_BIN        test bundle to run in the VM (default: the *PackageTests.xctest of that build; with
+#                         SIGIL_BIN set and this unset, the swift-kernel-tests step fails as not provided)
 #   SIGIL_KERNEL_VERSION  kernel under /boot to boot (default: newest one that ships wireguard.ko)
 #   SIGIL_KERNEL_TIMEOUT  seconds before the VM is killed (default 480)
 #   SIGIL_QEMU_ACCEL      qemu accelerator (default tcg; CI machines have no usable KVM)
@@ -58,15 +60,24 @@ else
 fi
 [ -r "/boot/vmlinuz-$kver" ] || die "/boot/vmlinuz-$kver is not readable" "run as root"
 
-# The binary under test. The debug build is the one scripts/test.sh has already built, so this costs nothing
-# there; its Swift runtime libraries are copied in like any other shared library.
+# The binaries under test: sigil, and the test bundle whose real-kernel suites (KernelBackendTests,
+# KernelRouteTests) skip on a host without wireguard.ko. scripts/test.sh has already built both (debug), so
+# this build is a no-op there; their Swift runtime libraries are copied in like any other shared library.
 if [ -z "${SIGIL_BIN:-}" ]; then
-    say "building sigil (swift build --product sigil)"
-    (cd "$repo" && swift build --product sigil >/dev/null) || die "swift build --product sigil failed" \
-        "run 'swift build --product sigil' in $repo and fix the errors"
-    SIGIL_BIN="$(cd "$repo" && swift build --show-bin-path)/sigil"
+    say "building sigil and the tests (swift build --build-tests)"
+    mkdir -p "$out"
+    (cd "$repo" && swift build --build-tests >"$out/build.log" 2>&1) || {
+        grep -E 'error' "$out/build.log" | head -n 20 >&2
+        die "swift build --build-tests failed (log: $out/build.log)" "fix the build errors above"
+    }
+    bin_dir=$(cd "$repo" && swift build --show-bin-path)
+    SIGIL_BIN="$bin_dir/sigil"
+    SIGIL_TEST_BIN=${SIGIL_TEST_BIN:-$(ls -d "$bin_dir"/*PackageTests.xctest 2>/dev/null | head -n 1)}
 fi
 [ -x "$SIGIL_BIN" ] || die "sigil binary $SIGIL_BIN not found" "build it with 'swift build --product sigil'"
+if [ -n "${SIGIL_TEST_BIN:-}" ] && [ ! -x "$SIGIL_TEST_BIN" ]; then
+    die "test binary $SIGIL_TEST_BIN not found" "build it with 'swift build --build-tests'"
+fi
 
 work=$(mktemp -d /tmp/sigil-kernel.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -95,6 +106,7 @@ done
 copy_program /usr/sbin/ip /usr/sbin/ip
 copy_program "$(command -v wg)" /usr/bin/wg
 copy_program "$SIGIL_BIN" /usr/bin/sigil
+[ -n "${SIGIL_TEST_BIN:-}" ] && copy_program "$SIGIL_TEST_BIN" /usr/bin/sigil-tests.xctest
 
 # Modules: wireguard and veth plus everything `modinfo -F depends` pulls in, dependencies first.
 declare -A seen=()
@@ -133,7 +145,8 @@ install -m 0755 "$here/steps.sh" "$root/steps.sh"
 initrd="$work/initrd.gz"
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$initrd"
 say "kernel $kver, modules: ${order[*]}"
-say "initramfs $(du -h "$initrd" | cut -f1) with sigil $SIGIL_BIN; booting (accel $accel, timeout ${timeout_s}s)"
+say "initramfs $(du -h "$initrd" | cut -f1) with $SIGIL_BIN ${SIGIL_TEST_BIN:-(no test binary)}"
+say "booting (accel $accel, timeout ${timeout_s}s)"
 
 mkdir -p "$out"
 log="$out/serial.log"

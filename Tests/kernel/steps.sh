@@ -107,6 +107,19 @@ topology() {
     wait_for 10 ip netns exec a ping -c 1 -W 1 192.168.77.2 || fail "veth a->b does not answer ping"
 }
 
+# The package's own real-kernel suites, which skip (or only check the fallback) on a host without wireguard.ko.
+# SIGIL_REQUIRE_WIREGUARD_KERNEL=1 makes them fail instead of skipping if the module were missing.
+swift_kernel_tests() {
+    [ -x /usr/bin/sigil-tests.xctest ] || fail "test binary not in the initramfs (SIGIL_TEST_BIN)"
+    SIGIL_REQUIRE_WIREGUARD_KERNEL=1 NO_COLOR=1 TERM=dumb /usr/bin/sigil-tests.xctest --testing-library swift-testing \
+        --filter KernelBackendTests --filter KernelRouteTests >/tmp/swift-tests.out 2>&1
+    rc=$?
+    grep -E 'passed|failed|skipped|recorded an issue' /tmp/swift-tests.out | grep -v '^. Test .* started' | tail -n 30
+    [ $rc -eq 0 ] || fail "swift-testing exited with status $rc"
+    grep -q 'configureAndReadBackOnARealDevice() passed' /tmp/swift-tests.out ||
+        fail "KernelBackendTests.configureAndReadBackOnARealDevice did not run and pass"
+}
+
 # --- the reference implementation: a minimal wg-quick made of ip(8) and wg(8) ----------------------------
 
 ref_up() {
@@ -242,6 +255,7 @@ echo "kernel $(uname -r), wireguard module $(cat /sys/module/wireguard/version 2
 step modules-loaded modules_loaded
 step no-userspace-backend no_userspace_backend
 step topology topology
+step swift-kernel-tests swift_kernel_tests
 
 step ref-up up_both ref_up
 step ref-dump-a dump_matches a wga $CFG/wga.expected
