@@ -19,7 +19,7 @@ public enum IptablesRenderer {
         let plan = Plan(policy)
         let tool = v6 ? "ip6tables" : "iptables"
         let accept = policy.profile == .lockdown ? "ACCEPT" : "RETURN"
-        var out = plan.header.map { "# " + $0 }
+        var out = (plan.header + Plan.dockerNote(policy)).map { "# " + $0 }
         out.append("# Check: \(tool)-restore -t -n FILE. Apply: \(tool)-restore -n FILE (never without -n).")
         out.append("# Re-applying adds a second jump; remove first: \(tool) -D INPUT \(jump(inputChain))"
             + (plan.forward == nil ? "" : "; \(tool) -D DOCKER-USER \(jump(forwardChain))"))

@@ -10,7 +10,7 @@ public enum NftRenderer {
     public static func render(_ policy: FirewallPolicy) -> String {
         let plan = Plan(policy)
         var out = ["#!/usr/sbin/nft -f"]
-        out += plan.header.map { "# " + $0 }
+        out += (plan.header + Plan.dockerNote(policy)).map { "# " + $0 }
         out.append("# Apply: nft -f FILE (check first: nft -c -f FILE). Remove: nft delete table inet \(table)")
         out += ["", "table inet \(table) {}", "delete table inet \(table)", "", "table inet \(table) {"]
         out += chain("input", hook: "input", priority: "filter", policy: plan.inputPolicy, rules: plan.input)

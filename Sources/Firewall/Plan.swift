@@ -57,11 +57,17 @@ extension Plan {
                 lines.append("This closes CometBFT P2P too; open it with --allow-tcp 26656 if peers dial in.")
             }
         }
-        if p.docker {
-            lines.append("Docker: published ports are DNAT'ed and forwarded, so they skip the input chain and the")
-            lines.append("forward chain guards them.")
-        }
-        if p.docker, p.role == .validator {
+        return lines
+    }
+
+    /// What nft and iptables say about Docker; ufw, which cannot see the forward path, says its own.
+    static func dockerNote(_ p: FirewallPolicy) -> [String] {
+        guard p.docker else { return [] }
+        var lines = [
+            "Docker: published ports are DNAT'ed and forwarded, so they skip the input chain and the",
+            "forward chain guards them.",
+        ]
+        if p.role == .validator {
             lines.append("With \(p.interface) inside sekai's network namespace the privval packets never reach the")
             lines.append("host: load these rules in that namespace too (the sigil-tunnel service does).")
         }

@@ -4,16 +4,17 @@ import Sockets
 ///
 /// ufw uses the first matching rule, so Sigil's rules must sit above any broader rule the host already has;
 /// `ufw prepend` puts a rule at the top, which is why the commands run from the last rule to the first.
-/// ufw only filters traffic addressed to the host: Docker-published ports bypass it, so Docker is refused here.
+/// ufw only filters traffic addressed to the host: Docker-published ports bypass it, so with Docker the output
+/// says where the forward guard has to come from instead of pretending to provide it.
 public enum UfwRenderer {
     public static func render(_ policy: FirewallPolicy) throws -> String {
-        if policy.docker {
-            throw FirewallError.unsupported(
-                "ufw cannot filter Docker-published ports (they are forwarded, not delivered to the host): "
-                    + "use --format nft or --format iptables (DOCKER-USER) with --docker")
-        }
         let plan = Plan(policy)
         var out = plan.header.map { "# " + $0 }
+        if policy.docker {
+            out.append("# ufw never sees Docker-published ports (they are forwarded, not delivered to the host), so")
+            out.append("# these rules cover the host only: load `sigil firewall --docker` as nft or iptables for the")
+            out.append("# forward guard (it coexists with ufw).")
+        }
         out.append("# Run as root. `ufw prepend` puts each rule first, so the last line below becomes rule 1.")
         out.append("# ICMP (frag-needed, echo) and established replies are allowed by ufw's before.rules already.")
         if policy.profile == .lockdown {

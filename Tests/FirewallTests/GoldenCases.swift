@@ -67,6 +67,7 @@ struct GoldenCase: CustomStringConvertible, Sendable {
         GoldenCase(name: "signer-lockdown.iptables", format: .iptables, policy: signer(.lockdown)),
         GoldenCase(name: "signer-lockdown-ipv6-docker.ip6tables", format: .iptables, policy: signerV6()),
         GoldenCase(name: "validator-scoped.ufw", format: .ufw, policy: validator(.scoped)),
+        GoldenCase(name: "validator-scoped-docker.ufw", format: .ufw, policy: validator(.scoped, docker: true)),
         GoldenCase(name: "validator-lockdown.ufw", format: .ufw, policy: validator(.lockdown, allowTCP: [26656])),
         GoldenCase(name: "signer-scoped.ufw", format: .ufw, policy: signer(.scoped)),
         GoldenCase(name: "signer-lockdown.ufw", format: .ufw, policy: signer(.lockdown)),
