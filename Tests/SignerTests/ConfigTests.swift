@@ -1,4 +1,5 @@
 import Foundation
+import SigilCrypto
 import Testing
 import TestSupport
 @testable import Signer
@@ -367,6 +368,23 @@ let fullConfig = """
     @Test func unknownNetwork() {
         #expect(throws: ConfigError(.invalidValue, "", 0, "")) { try ConfigTemplate.render(network: "osmosis",
             home: "x") }
+    }
+}
+
+@Suite struct ChainConfigFormatTests {
+    /// signer-anchors.md §2.9 (derived): the key from seed SHA-256("it's a secret").
+    @Test func formatsTheConsensusKeyPerKeyFormat() throws {
+        let key = try Ed25519.PrivateKey(seed: SHA256.hash(Array("it's a secret".utf8)))
+        var chain = ChainConfig(
+            id: "kira-1", keyFormat: .bech32(accountKeyPrefix: "kirapub", consensusKeyPrefix: "kiravalconspub"),
+            stateFile: "s", signExtensions: false, line: 1)
+        let bech32 = "kiravalconspub1zcjduepq244yxmcjrrfsjsh0u7vyyr63mjdk5vgmj2w90qjhg47st30u7gcq43qlfd"
+        #expect(chain.format(key.publicKey) == bech32)
+        chain.keyFormat = .hex
+        #expect(chain.format(key.publicKey) == "556A436F1218D30942EFE798420F51DC9B6A311B929C578257457D05C5FCF230")
+        chain.keyFormat = .cosmosJSON
+        #expect(chain.format(key.publicKey).contains("VWpDbxIY0wlC7+eYQg9R3JtqMRuSnFeCV0V9BcX88jA="))
+        #expect(chain.format(key.publicKey).contains("/cosmos.crypto.ed25519.PubKey"))
     }
 }
 
