@@ -18,7 +18,7 @@ public enum NetworkNamespace {
                 return
             }
             defer { close(fd) }
-            guard sigil_setns(fd, cloneNewNet) == 0 else {
+            guard callSetns(fd, cloneNewNet) == 0 else {
                 box.result = .failure(NetlinkError.socket("setns \(path)", errno: errno))
                 return
             }
@@ -34,6 +34,15 @@ private final class ResultBox<T>: @unchecked Sendable {
     var result: Result<T, any Error>?
 }
 
-// glibc declares setns only under _GNU_SOURCE, which the system-library module map does not set.
-@_silgen_name("setns") private func sigil_setns(_ fd: Int32, _ nstype: Int32) -> Int32
+// glibc declares setns only under _GNU_SOURCE, which the system-library module map does not set, so the
+// symbol is looked up at run time and called through a C function pointer.
+private typealias SetnsFunction = @convention(c) (Int32, Int32) -> Int32
 private let cloneNewNet: Int32 = 0x4000_0000  // CLONE_NEWNET
+
+private func callSetns(_ fd: Int32, _ nstype: Int32) -> Int32 {
+    guard let symbol = dlsym(nil, "setns") else {  // RTLD_DEFAULT
+        errno = ENOSYS
+        return -1
+    }
+    return unsafeBitCast(symbol, to: SetnsFunction.self)(fd, nstype)
+}
