@@ -14,6 +14,10 @@ struct Parser {
     let file: String
     var pos = 0
     var line = 1
+    /// Arrays and inline tables currently open around the cursor.
+    var depth = 0
+    /// Nesting limit, so hostile input cannot exhaust the stack through recursion.
+    static let maxDepth = 64
     let rules: TableRules
 
     init(_ bytes: [UInt8], file: String) {
@@ -118,6 +122,9 @@ struct Parser {
             }
             skipSpaces()
             guard peek() == UInt8(ascii: ".") else { return parts }
+            guard parts.count < Parser.maxDepth else {
+                throw TOMLError.syntax(file, line, "key has more than \(Parser.maxDepth) dotted parts")
+            }
             pos += 1
         }
     }
@@ -146,10 +153,14 @@ struct Parser {
             let s = peek(1) == UInt8(ascii: "'") && peek(2) == UInt8(ascii: "'")
                 ? try multilineLiteralString() : try literalString()
             return TOMLValue(.string(s), line: valueLine)
-        case UInt8(ascii: "["):
-            return try array()
-        case UInt8(ascii: "{"):
-            return try inlineTable()
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            guard depth < Parser.maxDepth else {
+                throw TOMLError.syntax(file, line,
+                    "arrays and inline tables nest deeper than \(Parser.maxDepth) levels")
+            }
+            depth += 1
+            defer { depth -= 1 }
+            return c == UInt8(ascii: "[") ? try array() : try inlineTable()
         default:
             return try scalar()
         }
