@@ -37,6 +37,26 @@ final class NetnsLab {
         try sh("stranger", "ip", "route", "add", "10.200.0.0/24", "via", "192.0.2.1")
     }
 
+    /// A "container" namespace behind srv, reached through Docker-style DNAT of published ports:
+    /// srv br0 172.18.0.1 ---- ctr eth0 172.18.0.2, with srv forwarding and DNATing `published` ports to it.
+    func addContainer(published: [(proto: String, port: Int)]) throws {
+        try sh(nil, "ip", "netns", "add", ns("ctr"))
+        created.append(ns("ctr"))
+        try sh("ctr", "ip", "link", "set", "lo", "up")
+        try sh("srv", "ip", "link", "add", "br0", "type", "veth", "peer", "name", "eth0", "netns", ns("ctr"))
+        try sh("srv", "ip", "addr", "add", "172.18.0.1/24", "dev", "br0")
+        try sh("srv", "ip", "link", "set", "br0", "up")
+        try sh("ctr", "ip", "addr", "add", "172.18.0.2/24", "dev", "eth0")
+        try sh("ctr", "ip", "link", "set", "eth0", "up")
+        try sh("ctr", "ip", "route", "add", "default", "via", "172.18.0.1")
+        try sh("srv", "sysctl", "-q", "-w", "net.ipv4.ip_forward=1")
+        let rules = published.map { "        \($0.proto) dport \($0.port) dnat to 172.18.0.2" }.joined(separator: "\n")
+        let dir = try TempDir("sigil-dnat")
+        defer { dir.remove() }
+        try load("table ip dockerlike {\n    chain prerouting {\n        type nat hook prerouting priority dstnat;\n"
+            + rules + "\n    }\n}\n", into: "srv", dir: dir)
+    }
+
     func remove() {
         for name in created { _ = try? run("/usr/sbin/ip", ["netns", "del", name]) }
     }

@@ -85,4 +85,33 @@ struct NetnsTrafficTests {
         #expect(signer.waitForOutput(timeout: 10) { $0.contains("udp hello from 198.51.100.1") })
         #expect(!signer.output.contains("wrongport"))
     }
+
+    /// `--docker`: a published WireGuard port forwards only the peer's datagrams, and a published privval port
+    /// (the mistake the forward guard exists for) forwards nothing.
+    @Test func dockerForwardGuardFiltersPublishedPorts() throws {
+        let lab = try NetnsLab()
+        defer { lab.remove() }
+        let dir = try TempDir("sigil-netns")
+        defer { dir.remove() }
+        try lab.addContainer(published: [("udp", 51820), ("tcp", 26659)])
+        let container = try lab.listen(in: "ctr", ["udp,0.0.0.0,51820", "tcp,0.0.0.0,26659"])
+
+        #expect(try lab.connect(from: "stranger", source: "192.0.2.66", to: "192.0.2.1", port: 26659) == .connected)
+        try lab.sendUDP(from: "stranger", source: "192.0.2.66", sourcePort: 40000, to: "192.0.2.1", port: 51820, "before")
+        #expect(container.waitForOutput(timeout: 10) { $0.contains("udp before from 192.0.2.66") })
+
+        let policy = try FirewallPolicy(
+            role: .validator, peerEndpoint: PeerEndpoint(address: IPAddress("198.51.100.20")!),
+            peerTunnelIP: IPAddress("10.200.0.2")!, localTunnelIP: IPAddress("10.200.0.1")!, docker: true)
+        try lab.load(NftRenderer.render(policy), into: "srv", dir: dir)
+
+        #expect(try lab.connect(from: "stranger", source: "192.0.2.66", to: "192.0.2.1", port: 26659) == .timeout)
+        #expect(try lab.connect(from: "peer", source: "198.51.100.20", to: "198.51.100.1", port: 26659) == .timeout)
+        try lab.sendUDP(from: "stranger", source: "192.0.2.66", sourcePort: 40001, to: "192.0.2.1", port: 51820, "after")
+        #expect(try lab.eventually { try lab.counter(in: "srv", rule: "ct direction original ct status dnat udp") >= 1 })
+        try lab.sendUDP(
+            from: "peer", source: "198.51.100.20", sourcePort: 51820, to: "198.51.100.1", port: 51820, "handshake")
+        #expect(container.waitForOutput(timeout: 10) { $0.contains("udp handshake from 198.51.100.20") })
+        #expect(!container.output.contains("udp after"))
+    }
 }
