@@ -160,3 +160,45 @@ struct KernelRouteTests {
         }
     }
 }
+
+/// Capabilities are per thread on Linux: dropping CAP_NET_ADMIN from the namespace thread's effective set
+/// makes the kernel answer EPERM for real, without touching the rest of the test process.
+@Suite(.enabled(if: canUseKernel, "needs root for network namespaces"))
+struct KernelPermissionTests {
+    typealias CapFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Int32
+
+    static func dropNetAdmin() throws {
+        let capget = unsafeBitCast(try #require(dlsym(nil, "capget")), to: CapFunction.self)
+        let capset = unsafeBitCast(try #require(dlsym(nil, "capset")), to: CapFunction.self)
+        // struct __user_cap_header_struct { u32 version (_LINUX_CAPABILITY_VERSION_3); int pid (0 = this thread) }
+        var header: [UInt32] = [0x2008_0522, 0]
+        // two struct __user_cap_data_struct { u32 effective, permitted, inheritable }
+        var data = [UInt32](repeating: 0, count: 6)
+        try header.withUnsafeMutableBytes { h in
+            try data.withUnsafeMutableBytes { d in
+                try #require(capget(h.baseAddress!, d.baseAddress!) == 0)
+            }
+        }
+        data[0] &= ~(UInt32(1) << 12)  // CAP_NET_ADMIN out of the effective set
+        try header.withUnsafeMutableBytes { h in
+            try data.withUnsafeMutableBytes { d in
+                try #require(capset(h.baseAddress!, d.baseAddress!) == 0)
+            }
+        }
+    }
+
+    @Test func withoutNetAdminTheKernelSaysEPERM() throws {
+        try inFreshNamespace {
+            try Self.dropNetAdmin()
+            let rt = try RouteNetlink()
+            #expect(try rt.links().contains { $0.name == "lo" })  // reading needs no capability
+            let e = #expect(throws: NetlinkError.self) { try rt.createVethPair(name: "np0", peer: "np1") }
+            #expect(e?.code == .permissionDenied)
+            #expect(e?.errno == EPERM)
+            #expect(e?.description == "create veth pair `np0`/`np1`: operation not permitted: Sigil needs "
+                + "CAP_NET_ADMIN (run as root or add cap_add: NET_ADMIN)")
+            let up = #expect(throws: NetlinkError.self) { try rt.setLink(name: "lo", up: true) }
+            #expect(up?.code == .permissionDenied)
+        }
+    }
+}
