@@ -57,10 +57,17 @@ enum Templates {
               - NET_ADMIN
             devices:
               - /dev/net/tun:/dev/net/tun
+            tmpfs:
+              - /run
             volumes:
               - ./\(r.interface).conf:/etc/sigil/\(r.interface).conf:ro
-            command: ["tunnel", "run", "/etc/sigil/\(r.interface).conf"]
-            restart: unless-stopped
+            entrypoint: ["/bin/sh", "-ec"]
+            command:
+              - |
+                sigil tunnel up /etc/sigil/\(r.interface).conf
+                trap 'sigil tunnel down /etc/sigil/\(r.interface).conf; exit 0' TERM INT
+                sleep infinity & wait $$!
+            restart: always
 
         """
     }
@@ -80,8 +87,13 @@ enum Templates {
               - "\(r.signerEndpoint.port):\(r.signerEndpoint.port)/udp"
             volumes:
               - ./\(r.interface).conf:/etc/sigil/\(r.interface).conf:ro
-            command: ["tunnel", "run", "/etc/sigil/\(r.interface).conf"]
-            restart: unless-stopped
+            entrypoint: ["/bin/sh", "-ec"]
+            command:
+              - |
+                sigil tunnel up /etc/sigil/\(r.interface).conf
+                trap 'sigil tunnel down /etc/sigil/\(r.interface).conf; exit 0' TERM INT
+                sleep infinity & wait $$!
+            restart: always
           sigil:
             image: sigil:latest
             network_mode: "service:sigil-tunnel"

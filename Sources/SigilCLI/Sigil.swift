@@ -7,6 +7,12 @@ struct Sigil: ParsableCommand {
         commandName: "sigil",
         abstract: "Remote signer for CometBFT validators, with a WireGuard production bundle.",
         subcommands: [
+            Start.self,
+            Init.self,
+            Softsign.self,
+            Demo.self,
+            Provision.self,
+            Version.self,
             WireGuardCommand.self,
             FirewallCommand.self,
             SecretConnectionCommand.self,

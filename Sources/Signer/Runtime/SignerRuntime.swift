@@ -1,0 +1,81 @@
+import Foundation
+import KeyFormats
+import Logging
+import SecretConnection
+import SigilCrypto
+
+/// `sigil start`: loads the config, keys and per-chain state (each locked), then serves every `[[validator]]`
+/// on its own thread. Several validators of one chain share one key and one `ChainState`.
+public final class SignerRuntime: @unchecked Sendable {
+    private let clients: [ValidatorClient]
+    private let logger = Logger(label: "sigil::commands::start")
+    private var threads: [Thread] = []
+    private let done = DispatchGroup()
+    private let failures = Atomic<[String]>([])
+
+    public init(configPath: String) throws {
+        let config = try SignerConfig.load(path: configPath)
+        logger.info("Sigil \(SigilVersion.string) starting up...")
+        let keyring = Logger(label: "sigil::keyring")
+        let session = Logger(label: "sigil::session")
+        var chains: [String: (Ed25519.PrivateKey, ChainState, ChainConfig)] = [:]
+        for chain in config.chains {
+            let key = try Self.consensusKey(for: chain, in: config)
+            keyring.info("[keyring:softsign] added consensus Ed25519 key: \(chain.format(key.publicKey))")
+            let (state, warnings) = try ChainState.open(chainID: chain.id, path: chain.stateFile)
+            for w in warnings { keyring.warning("\(w)") }
+            chains[chain.id] = (key, state, chain)
+        }
+        clients = try config.validators.map { v in
+            guard let (key, state, chain) = chains[v.chainID] else {
+                throw SignerError(code: .startup, reason: "[[validator]] \(v.addr) names chain `\(v.chainID)` with no [[chain]]")
+            }
+            let identity = try v.secretKey.map { try SoftsignKey.load($0) }
+            let prefix = "[\(v.chainID)@\(v.addr)]"
+            if let identity { session.info("\(prefix) KMS node ID: \(SecretConnection.peerID(of: identity.publicKey))") }
+            let handler = RequestHandler(
+                chainID: v.chainID, key: key, state: state,
+                signExtensions: chain.signExtensions || v.protocolVersion == .v0_38, maxHeight: v.maxHeight,
+                logger: session, logPrefix: prefix)
+            return ValidatorClient(config: v, handler: handler, identity: identity, logger: session)
+        }
+    }
+
+    static func consensusKey(for chain: ChainConfig, in config: SignerConfig) throws -> Ed25519.PrivateKey {
+        let providers = config.softsign.filter { $0.keyType == .consensus && $0.chainIDs.contains(chain.id) }
+        guard let provider = providers.first else {
+            throw SignerError(code: .startup, reason: "chain `\(chain.id)` has no consensus key: add a "
+                + "[[providers.softsign]] with chain_ids = [\"\(chain.id)\"]")
+        }
+        switch provider.keyFormat {
+        case .base64: return try SoftsignKey.load(provider.path)
+        case .json: return try ValidatorKeyFile.load(provider.path).privateKey
+        }
+    }
+
+    /// Starts one thread per validator and returns.
+    public func start() {
+        for client in clients {
+            done.enter()
+            let thread = Thread { [failures, done] in
+                if let error = client.run() { failures.store(failures.load() + ["\(client.prefix) \(error)"]) }
+                done.leave()
+            }
+            thread.stackSize = 1 << 20
+            threads.append(thread)
+            thread.start()
+        }
+    }
+
+    /// Serves until every client has ended (only with `reconnect = false` or `stop()`); throws if any ended in error.
+    public func run() throws {
+        start()
+        done.wait()
+        let f = failures.load()
+        if !f.isEmpty { throw SignerError(code: .startup, reason: "validator connection ended: " + f.joined(separator: "; ")) }
+    }
+
+    public func stop() {
+        for client in clients { client.stop() }
+    }
+}

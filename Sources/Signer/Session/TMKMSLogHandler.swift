@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+
+/// Prints log lines in the shape TMKMS (Rust `tracing`) uses, so existing scrapers keep working:
+/// `2026-01-01T00:00:00.000000Z  INFO sigil::session: [chain@tcp://host:port] signed Prevote:... at h/r/s 5/0/1 (0 ms)`.
+public struct TMKMSLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    private let label: String
+    private let sink: @Sendable (String) -> Void
+
+    public init(label: String, sink: @escaping @Sendable (String) -> Void = TMKMSLogHandler.stderrSink) {
+        self.label = label
+        self.sink = sink
+    }
+
+    public static let stderrSink: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        sink("\(Self.timestamp()) \(Self.level(event.level)) \(label): \(event.message)")
+    }
+
+    static func level(_ l: Logger.Level) -> String {
+        switch l {
+        case .trace: return "TRACE"
+        case .debug: return "DEBUG"
+        case .info, .notice: return " INFO"
+        case .warning: return " WARN"
+        case .error, .critical: return "ERROR"
+        }
+    }
+
+    static func timestamp() -> String {
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        var t = time_t(tv.tv_sec)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", parts.tm_year + 1900, parts.tm_mon + 1,
+                      parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(tv.tv_usec))
+    }
+}
