@@ -219,6 +219,11 @@ let fullConfig = """
             code: .unsupportedProvider, line: 11, mentions: ["provider ledgertm is not supported by Sigil"]),
         Bad(name: "fortanix provider", text: base + "\n[[providers.fortanixdsm]]\napi_key = \"x\"",
             code: .unsupportedProvider, line: 11, mentions: ["provider fortanixdsm is not supported by Sigil"]),
+        Bad(name: "hashicorp provider", text: base + "\n[[providers.hashicorp]]\napi_endpoint = \"x\"",
+            code: .unsupportedProvider, line: 11, mentions: ["provider hashicorp is not supported by Sigil"]),
+        Bad(name: "old tx_signer section", text: "[[tx_signer]]\nchain_id = \"x\"\n" + base, code: .unknownField,
+            line: 1,
+            mentions: ["`tx_signer` (from older tmkms releases) is not supported by Sigil; remove that section"]),
         Bad(name: "unknown provider", text: base + "\n[[providers.hsm9000]]\nx = 1", code: .unknownField, line: 11,
             mentions: ["unknown field `hsm9000` in [providers]"]),
         Bad(name: "protocol v0.33", text: base + "\nprotocol_version = \"v0.33\"", code: .invalidValue, line: 11,
@@ -275,6 +280,37 @@ let fullConfig = """
         let c = try SignerConfig.parse(Self.base, file: "t.toml")
         #expect(c.validators.count == 1 && c.warnings.isEmpty)
     }
+}
+
+/// tmkms v0.15's own `init` output for a softsign validator (templates networks/cosmoshub.toml,
+/// keyring/softsign_consensus.toml and validator.toml, with $KMS_HOME and $CHAIN_ID filled in) parses unchanged.
+@Test func tmkmsInitOutputParses() throws {
+    let text = """
+        ### Cosmos Hub Network
+
+        [[chain]]
+        id = "cosmoshub-3"
+        key_format = { type = "bech32", account_key_prefix = "cosmospub", consensus_key_prefix = "cosmosvalconspub" }
+        state_file = "/kms/state/cosmoshub-3-consensus.json"
+
+        [[providers.softsign]]
+        chain_ids = ["cosmoshub-3"]
+        key_type = "consensus"
+        path = "/kms/secrets/cosmoshub-3-consensus.key"
+
+        [[validator]]
+        chain_id = "cosmoshub-3"
+        addr = "tcp://deadbeefdeadbeefdeadbeefdeadbeefdeadbeef@example1.example.com:26658"
+        secret_key = "/kms/secrets/kms-identity.key"
+        protocol_version = "v0.34"
+        reconnect = true
+        """
+    let c = try SignerConfig.parse(text, file: "tmkms.toml")
+    #expect(c.chains.map(\.stateFile) == ["/kms/state/cosmoshub-3-consensus.json"])
+    #expect(c.validators.first?.addr == .tcp(
+        peerID: "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef", host: "example1.example.com", port: 26658))
+    #expect(c.validators.first?.protocolVersion == .v0_34)
+    #expect(c.warnings.isEmpty)
 }
 
 @Suite struct ConfigFileTests {

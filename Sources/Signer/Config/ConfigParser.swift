@@ -8,6 +8,12 @@ struct ConfigParser {
     init(file: String) { self.file = file }
 
     mutating func parse(_ root: TOMLTable) throws(ConfigError) -> SignerConfig {
+        // Sections older tmkms releases had: name them rather than calling them unknown.
+        for old in ["tx_signer", "metrics", "prometheus"] where root[old] != nil {
+            throw ConfigError(
+                .unknownField, file, root.keyLine(old) ?? 1,
+                "`\(old)` (from older tmkms releases) is not supported by Sigil; remove that section")
+        }
         let top = try TableReader(root, file: file, name: "the top level", allowed: ["chain", "providers", "validator"])
         let chains = try tables(top, "chain").map { (t) throws(ConfigError) in try chain(t) }
         var seen: [String: Int] = [:]
@@ -94,8 +100,9 @@ struct ConfigParser {
     private func providers(_ top: TableReader) throws(ConfigError) -> [SoftsignProvider] {
         guard let t = try top.table("providers") else { return [] }
         let r = try TableReader(
-            t, file: file, name: "[providers]", allowed: ["softsign", "yubihsm", "ledgertm", "fortanixdsm"])
-        for other in ["yubihsm", "ledgertm", "fortanixdsm"] where t[other] != nil {
+            t, file: file, name: "[providers]", allowed: ["softsign", "yubihsm", "ledgertm", "fortanixdsm",
+                "hashicorp"])
+        for other in ["yubihsm", "ledgertm", "fortanixdsm", "hashicorp"] where t[other] != nil {
             throw ConfigError(
                 .unsupportedProvider, file, r.line(other),
                 "provider \(other) is not supported by Sigil; use [[providers.softsign]] with the key exported to "
