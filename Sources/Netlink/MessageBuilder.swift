@@ -60,6 +60,7 @@ public struct NetlinkMessageBuilder: Sendable {
     public mutating func putU8Checked(_ type: UInt16, _ value: UInt8) -> Bool { putChecked(type, [value]) }
     public mutating func putU16Checked(_ type: UInt16, _ value: UInt16) -> Bool { putChecked(type, hostBytes(value)) }
     public mutating func putU32Checked(_ type: UInt16, _ value: UInt32) -> Bool { putChecked(type, hostBytes(value)) }
+    public mutating func putU64Checked(_ type: UInt16, _ value: UInt64) -> Bool { putChecked(type, hostBytes(value)) }
     public mutating func putStringZChecked(_ type: UInt16, _ value: String) -> Bool {
         putChecked(type, Array(value.utf8) + [0])
     }

@@ -158,3 +158,38 @@ import Testing
         #expect(msg.count == 16 + 16 + 20)
     }
 }
+
+/// The builder's capacity checks, against the numbers libmnl 1.0.4 itself gives (`mnl_attr_put_check`
+/// refuses when len + 4 + ALIGN(payload) > buflen; `mnl_attr_nest_start_check` when len + 4 > buflen).
+@Suite struct BuilderCapacityTests {
+    @Test func checkedPutsRefuseExactlyAtTheLimit() {
+        var b = NetlinkMessageBuilder(type: 0x1c, flags: .request, capacity: 56)
+        b.putExtraHeader([1, 1, 0, 0])  // 20 bytes
+        let fits = b.putChecked(1, [UInt8](repeating: 0, count: 32))  // 20 + 4 + 32 = 56: fits
+        #expect(fits)
+        #expect(b.length == 56)
+        var c = NetlinkMessageBuilder(type: 0x1c, flags: .request, capacity: 61)
+        c.putExtraHeader([UInt8](repeating: 0, count: 40))  // 56 bytes
+        let u8 = c.putU8Checked(1, 1)  // 56 + 4 + ALIGN(1) = 64 > 61
+        #expect(!u8)
+        #expect(c.length == 56)  // nothing written
+        let u64 = c.putU64Checked(1, 1)
+        #expect(!u64)
+        let nest1 = c.beginNestChecked(2)  // 56 + 4 <= 61
+        let nest2 = c.beginNestChecked(2)  // 60 + 4 > 61
+        #expect(nest1 == 56 && nest2 == nil)
+    }
+
+    @Test func cancelledNestLeavesNoTrace() {
+        var b = NetlinkMessageBuilder(type: 16, flags: .request)
+        b.putU32(1, 7)
+        let before = b.bytes
+        let n = b.beginNest(2)
+        b.putStringZ(3, "gone")
+        b.cancelNest(n)
+        #expect(b.bytes == before)
+        let m = b.beginNest(2)
+        b.endNest(m)
+        #expect(Array(b.bytes.suffix(4)) == hex("0400 0280"))  // empty nest, NLA_F_NESTED set
+    }
+}
