@@ -67,7 +67,7 @@ struct KernelBackendTests {
             }
 
             // REPLACE_PEERS with one peer leaves exactly that peer.
-            let only = PeerConfig(publicKey: testKey(0x77), allowedIPs: [CIDR("10.200.0.2/32")!],
+            let only = PeerConfig(publicKey: kernelTestKey(0x77), allowedIPs: [CIDR("10.200.0.2/32")!],
                                   replaceAllowedIPs: true)
             try backend.configure("wgk0", DeviceConfig(replacePeers: true, peers: [only]))
             let after = try backend.device(named: "wgk0")

@@ -37,11 +37,11 @@ enum KernelReplies {
             b.putU32(7, 0)  // FWMARK
             b.putU32(1, 9)  // IFINDEX
             b.putStringZ(2, "wg0")
-            b.put(3, testKey(0x11).raw)  // PRIVATE_KEY
-            b.put(4, testKey(0x12).raw)  // PUBLIC_KEY
+            b.put(3, kernelTestKey(0x11).raw)  // PRIVATE_KEY
+            b.put(4, kernelTestKey(0x12).raw)  // PUBLIC_KEY
             let peers = b.beginNest(8)
             let a = b.beginNest(0)
-            b.put(1, testKey(0x22).raw)
+            b.put(1, kernelTestKey(0x22).raw)
             b.put(2, [UInt8](repeating: 0, count: 32))  // no PSK: zeros
             b.put(4, kernelHex("0a00 ca6c 00000000 20010db8000000000000000000000001 00000000"))
             b.putU16(5, 25)
@@ -59,15 +59,15 @@ enum KernelReplies {
             b.putStringZ(2, "wg0")
             let peers = b.beginNest(8)
             let a = b.beginNest(0)
-            b.put(1, testKey(0x22).raw)
+            b.put(1, kernelTestKey(0x22).raw)
             let ips = b.beginNest(9)
             allowedIP(&b, CIDR("10.201.0.0/16")!)
             allowedIP(&b, CIDR("fd00::/8")!)
             b.endNest(ips)
             b.endNest(a)
             let c = b.beginNest(0)
-            b.put(1, testKey(0x44).raw)
-            b.put(2, testKey(0x45).raw)
+            b.put(1, kernelTestKey(0x44).raw)
+            b.put(2, kernelTestKey(0x45).raw)
             b.put(4, kernelHex("0200 0035 c0000202 0000000000000000"))  // 192.0.2.2:53
             b.put(6, [UInt8](repeating: 0, count: 16))
             b.endNest(c)
@@ -77,14 +77,14 @@ enum KernelReplies {
     }
 
     static let expectedDevice = Device(
-        name: "wg0", ifindex: 9, privateKey: testKey(0x11), publicKey: testKey(0x12), listenPort: 51820, fwmark: 0,
+        name: "wg0", ifindex: 9, privateKey: kernelTestKey(0x11), publicKey: kernelTestKey(0x12), listenPort: 51820, fwmark: 0,
         peers: [
-            Peer(publicKey: testKey(0x22), presharedKey: nil,
+            Peer(publicKey: kernelTestKey(0x22), presharedKey: nil,
                  endpoint: Endpoint(address: IPAddress("2001:db8::1")!, port: 51820), persistentKeepalive: 25,
                  lastHandshakeSeconds: 1_700_000_000, lastHandshakeNanoseconds: 123_456_789, rxBytes: 1000,
                  txBytes: 2000,
                  allowedIPs: [CIDR("10.200.0.2/32")!, CIDR("10.201.0.0/16")!, CIDR("fd00::/8")!], protocolVersion: 1),
-            Peer(publicKey: testKey(0x44), presharedKey: testKey(0x45),
+            Peer(publicKey: kernelTestKey(0x44), presharedKey: kernelTestKey(0x45),
                  endpoint: Endpoint(address: IPAddress("192.0.2.2")!, port: 53)),
         ])
 }
@@ -169,7 +169,7 @@ enum KernelReplies {
             b.putStringZ(2, "wg0")
             let peers = b.beginNest(8)
             let p = b.beginNest(0)
-            b.put(1, testKey(1).raw)
+            b.put(1, kernelTestKey(1).raw)
             let ips = b.beginNest(9)
             let ip = b.beginNest(0)
             b.putU16(1, UInt16(AF_INET))

@@ -8,7 +8,7 @@ import Testing
 
 func kernelHex(_ parts: String...) -> [UInt8] { [UInt8](hex: parts.joined().filter { $0.isHexDigit }) }
 
-func testKey(_ byte: UInt8) -> WireGuardKey { WireGuardKey(raw: [UInt8](repeating: byte, count: 32)) }
+func kernelTestKey(_ byte: UInt8) -> WireGuardKey { WireGuardKey(raw: [UInt8](repeating: byte, count: 32)) }
 
 @Suite struct KernelSetMessageTests {
     /// One full-featured peer: compared byte for byte with the layout wg(8)'s `kernel_set_device` produces
@@ -16,9 +16,9 @@ func testKey(_ byte: UInt8) -> WireGuardKey { WireGuardKey(raw: [UInt8](repeatin
     /// ENDPOINT, PERSISTENT_KEEPALIVE_INTERVAL, FLAGS, ALLOWEDIPS{FAMILY, IPADDR, CIDR_MASK}).
     @Test func singlePeerGolden() throws {
         let config = DeviceConfig(
-            privateKey: testKey(0x11), listenPort: 51820, replacePeers: true,
+            privateKey: kernelTestKey(0x11), listenPort: 51820, replacePeers: true,
             peers: [PeerConfig(
-                publicKey: testKey(0x22), presharedKey: testKey(0x33),
+                publicKey: kernelTestKey(0x22), presharedKey: kernelTestKey(0x33),
                 endpoint: Endpoint(address: IPAddress("192.0.2.1")!, port: 51820), persistentKeepalive: 25,
                 allowedIPs: [CIDR("10.200.0.2/32")!, CIDR("fd00::2/128")!], replaceAllowedIPs: true)])
         let k11 = String(repeating: "11", count: 32)
@@ -53,7 +53,7 @@ func testKey(_ byte: UInt8) -> WireGuardKey { WireGuardKey(raw: [UInt8](repeatin
 
     @Test func ipv6EndpointIsSockaddrIn6() throws {
         let config = DeviceConfig(peers: [PeerConfig(
-            publicKey: testKey(0x22), endpoint: Endpoint(address: IPAddress("2001:db8::1")!, port: 443))])
+            publicKey: kernelTestKey(0x22), endpoint: Endpoint(address: IPAddress("2001:db8::1")!, port: 443))])
         let m = try #require(try WireGuardSetMessages.build(interface: "wg0", config: config, familyID: 0x1c).first)
         // header 16 + genl 4 + IFNAME 8 + PEERS 4 + peer 4 + PUBLIC_KEY 36 = 72, then the endpoint.
         #expect(Array(m[72...]) == kernelHex(
@@ -63,8 +63,8 @@ func testKey(_ byte: UInt8) -> WireGuardKey { WireGuardKey(raw: [UInt8](repeatin
 
     @Test func removeAndUpdateOnlyFlags() throws {
         let config = DeviceConfig(peers: [
-            PeerConfig(publicKey: testKey(0x22), remove: true),
-            PeerConfig(publicKey: testKey(0x44), updateOnly: true),
+            PeerConfig(publicKey: kernelTestKey(0x22), remove: true),
+            PeerConfig(publicKey: kernelTestKey(0x44), updateOnly: true),
         ])
         let m = try #require(try WireGuardSetMessages.build(interface: "wg0", config: config, familyID: 0x1c).first)
         #expect(Array(m[28..<32]) == kernelHex("6400 0880"))  // PEERS: 4 + 2 x 48
@@ -94,7 +94,7 @@ func testKey(_ byte: UInt8) -> WireGuardKey { WireGuardKey(raw: [UInt8](repeatin
     }
 
     @Test func bufferTooSmallForOnePeerThrowsInsteadOfLooping() {
-        let config = DeviceConfig(peers: [PeerConfig(publicKey: testKey(1), allowedIPs: [CIDR("10.0.0.1/32")!])])
+        let config = DeviceConfig(peers: [PeerConfig(publicKey: kernelTestKey(1), allowedIPs: [CIDR("10.0.0.1/32")!])])
         #expect(throws: NetlinkError(.messageTooLarge, "")) {
             try WireGuardSetMessages.build(interface: "wg0", config: config, familyID: 0x1c, bufferSize: 64)
         }

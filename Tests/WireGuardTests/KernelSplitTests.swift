@@ -28,13 +28,13 @@ import Testing
             key[1] = UInt8(i >> 8)
             key[31] = 0x5a
             peers.append(PeerConfig(
-                publicKey: WireGuardKey(raw: key), presharedKey: i % 2 == 0 ? testKey(UInt8(i & 0x7f) | 1) : nil,
+                publicKey: WireGuardKey(raw: key), presharedKey: i % 2 == 0 ? kernelTestKey(UInt8(i & 0x7f) | 1) : nil,
                 endpoint: i % 5 == 0
                     ? nil : Endpoint(address: .v4([198, 51, 100, UInt8(i % 250)]), port: UInt16(40000 + i)),
                 persistentKeepalive: i % 3 == 0 ? 25 : nil, allowedIPs: ips, replaceAllowedIPs: true,
                 updateOnly: i % 11 == 0))
         }
-        return DeviceConfig(privateKey: testKey(0x11), listenPort: 51820, fwmark: 0x51820, replacePeers: true,
+        return DeviceConfig(privateKey: kernelTestKey(0x11), listenPort: 51820, fwmark: 0x51820, replacePeers: true,
                             peers: peers)
     }
 
@@ -89,7 +89,7 @@ import Testing
         }
         let device = try WireGuardDeviceParser.parse(asDump)
         #expect(device.name == "wg0")
-        #expect(device.privateKey == testKey(0x11))
+        #expect(device.privateKey == kernelTestKey(0x11))
         #expect(device.listenPort == 51820)
         #expect(device.fwmark == 0x51820)
         #expect(device.peers.count == 300)
@@ -104,7 +104,7 @@ import Testing
 
     @Test func onePeerWithManyIPsContinuesInTheNextMessage() throws {
         let ips = (0..<300).map { CIDR(address: .v4([10, 1, UInt8($0 >> 8), UInt8($0 & 0xff)]), prefixLength: 32) }
-        let config = DeviceConfig(peers: [PeerConfig(publicKey: testKey(0x22), presharedKey: testKey(0x33),
+        let config = DeviceConfig(peers: [PeerConfig(publicKey: kernelTestKey(0x22), presharedKey: kernelTestKey(0x33),
                                                      allowedIPs: ips, replaceAllowedIPs: true, updateOnly: true)])
         let messages = try WireGuardSetMessages.build(interface: "wg0", config: config, familyID: 0x1c,
                                                       bufferSize: 4096)

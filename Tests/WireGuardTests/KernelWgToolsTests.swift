@@ -171,8 +171,8 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
 
     @Test func singlePeerMatchesWg() throws {
         let config = Self.asSetconf(DeviceConfig(
-            privateKey: testKey(0x11), listenPort: 51820,
-            peers: [PeerConfig(publicKey: testKey(0x22), presharedKey: testKey(0x33),
+            privateKey: kernelTestKey(0x11), listenPort: 51820,
+            peers: [PeerConfig(publicKey: kernelTestKey(0x22), presharedKey: kernelTestKey(0x33),
                                endpoint: Endpoint(address: IPAddress("2001:db8::1")!, port: 51820),
                                persistentKeepalive: 25, allowedIPs: [CIDR("10.200.0.2/32")!, CIDR("fd00::2/128")!])]))
         let ours = try WireGuardSetMessages.build(interface: "wg0", config: config, familyID: 0x1c)
