@@ -187,6 +187,16 @@ import TestSupport
         }
     }
 
+    @Test func endlessFileIsRefused() throws {
+        do {
+            _ = try StateFile(path: "/dev/zero").load()
+            Issue.record("read /dev/zero as a state file")
+        } catch {
+            #expect(error.code == .unreadable)
+            #expect(error.description.contains("cannot read state file /dev/zero: File too large"), "\(error)")
+        }
+    }
+
     @Test func unreadableFileIsAnError() throws {
         let dir = try TempDir("state-unreadable")
         defer { dir.remove() }
@@ -210,7 +220,7 @@ final class RecordingFileSystem: StateFileSystem, @unchecked Sendable {
     private func note(_ s: String) { lock.lock(); log.append(s); lock.unlock() }
     private var paths: [Int32: String] = [:]
 
-    func read(_ path: String) throws(SystemCallError) -> [UInt8]? { try real.read(path) }
+    func read(_ path: String, limit: Int) throws(SystemCallError) -> [UInt8]? { try real.read(path, limit: limit) }
     func isDirectory(_ path: String) -> Bool { real.isDirectory(path) }
     func createExclusive(_ path: String, mode: mode_t) throws(SystemCallError) -> Int32 {
         note("create \(path)")
@@ -251,7 +261,7 @@ struct FailingFileSystem: StateFileSystem {
         if step == failing { throw SystemCallError(call: call, path: path, errno: EIO) }
     }
 
-    func read(_ path: String) throws(SystemCallError) -> [UInt8]? { try real.read(path) }
+    func read(_ path: String, limit: Int) throws(SystemCallError) -> [UInt8]? { try real.read(path, limit: limit) }
     func isDirectory(_ path: String) -> Bool { real.isDirectory(path) }
     func createExclusive(_ path: String, mode: mode_t) throws(SystemCallError) -> Int32 {
         try fail(.create, "open", path)

@@ -1,8 +1,8 @@
 import Glibc
 /// The few file-system calls the state file needs, behind a protocol so a test can make any one of them fail.
 protocol StateFileSystem: Sendable {
-    /// The whole file, or nil when it does not exist.
-    func read(_ path: String) throws(SystemCallError) -> [UInt8]?
+    /// The whole file, or nil when it does not exist; a file longer than `limit` bytes fails with EFBIG.
+    func read(_ path: String, limit: Int) throws(SystemCallError) -> [UInt8]?
     func isDirectory(_ path: String) -> Bool
     func createExclusive(_ path: String, mode: mode_t) throws(SystemCallError) -> Int32
     func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(SystemCallError)
@@ -15,7 +15,7 @@ protocol StateFileSystem: Sendable {
 
 /// The real thing: plain POSIX calls, retried on EINTR.
 struct SystemFileSystem: StateFileSystem {
-    func read(_ path: String) throws(SystemCallError) -> [UInt8]? {
+    func read(_ path: String, limit: Int) throws(SystemCallError) -> [UInt8]? {
         let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -29,6 +29,8 @@ struct SystemFileSystem: StateFileSystem {
             if n < 0 { throw SystemCallError(call: "read", path: path, errno: errno) }
             if n == 0 { return out }
             out.append(contentsOf: chunk[0..<n])
+            // Guards against a state_file pointed at a device or a huge file.
+            if out.count > limit { throw SystemCallError(call: "read", path: path, errno: EFBIG) }
         }
     }
 

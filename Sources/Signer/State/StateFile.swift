@@ -10,6 +10,9 @@ struct StateFile: Sendable {
         self.fs = fs
     }
 
+    /// A FilePV state file is under 1 KiB; anything past this is not one.
+    static let maxSize = 64 * 1024
+
     var directory: String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
@@ -23,7 +26,7 @@ struct StateFile: Sendable {
     /// The stored state and its shape, or nil when there is no file.
     func load() throws(StateError) -> (LastSignState, StateFileFormat.Origin)? {
         let bytes: [UInt8]?
-        do { bytes = try fs.read(path) } catch { throw StateError.unreadable(path, error) }
+        do { bytes = try fs.read(path, limit: StateFile.maxSize) } catch { throw StateError.unreadable(path, error) }
         guard let bytes else { return nil }
         return try StateFileFormat.decode(bytes, path: path)
     }
