@@ -14,6 +14,7 @@ struct Sigil: ParsableCommand {
             Provision.self,
             Version.self,
             WireGuardCommand.self,
+            TunnelCommand.self,
             FirewallCommand.self,
             SecretConnectionCommand.self,
         ])

@@ -7,7 +7,7 @@ struct WireGuardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wg",
         abstract: "WireGuard keys (like wg genkey/pubkey/genpsk) and device status.",
-        subcommands: [GenKey.self, PubKey.self, GenPSK.self])
+        subcommands: [GenKey.self, PubKey.self, GenPSK.self, Show.self])
 }
 
 extension WireGuardCommand {
@@ -40,6 +40,26 @@ extension WireGuardCommand {
             defer { for i in input.indices { input[i] = 0 } }
             let key = try KeyFile.parseKeyText(input, what: "private key on stdin", secret: true)
             print(key.publicKey().base64)
+        }
+    }
+}
+
+extension WireGuardCommand {
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show WireGuard interfaces and which backend (kernel or wireguard-go) runs each.")
+
+        @Argument(help: "One interface; all when omitted.")
+        var interface: String?
+
+        func run() throws {
+            if let interface {
+                print(try Tunnel.show(interface: interface), terminator: "")
+                return
+            }
+            let names = try Tunnel.interfaces()
+            if names.isEmpty { print("no WireGuard interfaces") }
+            print(try names.map { try Tunnel.show(interface: $0) }.joined(separator: "\n"), terminator: "")
         }
     }
 }
