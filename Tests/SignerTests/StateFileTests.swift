@@ -286,3 +286,33 @@ struct FailingFileSystem: StateFileSystem {
     }
     func unlink(_ path: String) { real.unlink(path) }
 }
+
+@Suite struct StateFilesTests {
+    @Test func writeThenReadAndRefuseWhileASignerRuns() throws {
+        let dir = try TempDir("state-files")
+        defer { dir.remove() }
+        let path = dir.path("s.json")
+        #expect(try StateFiles.read(path: path) == nil)
+        let state = LastSignState(height: 77, round: 1, step: .prevote)
+        try StateFiles.write(state, path: path)
+        let read = try #require(try StateFiles.read(path: path))
+        #expect(read.state == state && !read.fromTmkms)
+        #expect(StateFiles.render(state) == "{\n  \"height\": \"77\",\n  \"round\": 1,\n  \"step\": 2\n}")
+
+        let (running, _) = try ChainState.open(chainID: "c", path: path)
+        #expect(throws: StateError(code: .locked, reason: "")) {
+            try StateFiles.write(.initial, path: path)
+        }
+        #expect(try StateFiles.read(path: path)?.state == state)
+        _ = running
+    }
+
+    @Test func readsTmkmsFiles() throws {
+        let dir = try TempDir("state-files-tmkms")
+        defer { dir.remove() }
+        let path = dir.path("s.json")
+        try Data(#"{"height":"9","round":"0","step":2,"block_id":null}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let read = try #require(try StateFiles.read(path: path))
+        #expect(read.fromTmkms && read.state == LastSignState(height: 9, round: 0, step: .precommit))
+    }
+}
