@@ -45,10 +45,13 @@ extension Plan {
     }
 
     private static func header(_ p: FirewallPolicy) -> [String] {
-        var lines = ["Sigil firewall: role \(p.role.rawValue), profile \(p.profile.rawValue), interface \(p.interface)."]
+        var lines = [
+            "Sigil firewall: role \(p.role.rawValue), profile \(p.profile.rawValue), interface \(p.interface)."
+        ]
         switch p.profile {
         case .scoped:
-            lines.append("Scoped: only drops traffic Sigil owns; ufw, firewalld and Docker rules keep deciding the rest")
+            lines.append(
+                "Scoped: only drops traffic Sigil owns; ufw, firewalld and Docker rules keep deciding the rest")
             lines.append("(a host firewall with a drop policy still needs its own allow for \(p.listenPort)/udp"
                 + (p.role == .validator ? " and \(p.privvalPort)/tcp on \(p.interface))." : ")."))
         case .lockdown:
@@ -82,7 +85,8 @@ extension Plan {
         var rules: [Rule] = []
         if p.role == .validator {
             rules.append(Rule(
-                note: "Tunnel: only the signer's tunnel address may reach the privval port, and only over \(p.interface).",
+                note: "Tunnel: only the signer's tunnel address may reach the privval port, and only over "
+                    + "\(p.interface).",
                 inInterface: p.interface, source: p.peerTunnelIP, destination: p.localTunnelIP, proto: .tcp,
                 destinationPort: p.privvalPort, states: lockdown ? [.new] : [], verdict: .accept))
         }

@@ -38,7 +38,8 @@ public enum UfwRenderer {
         }
         out.append("deny in on \(p.interface) comment 'sigil: nothing else over the tunnel'")
         if p.profile == .lockdown, let ssh = p.sshPort {
-            out.append("allow proto tcp from any to any port \(ssh) comment 'sigil: SSH stays open (--no-ssh closes it)'")
+            out.append(
+                "allow proto tcp from any to any port \(ssh) comment 'sigil: SSH stays open (--no-ssh closes it)'")
         }
         for port in p.allowTCP {
             out.append("allow proto tcp from any to any port \(port) comment 'sigil: --allow-tcp'")

@@ -126,7 +126,9 @@ func systemdAnalyzeVerifiesTheUnits() throws {
         environment: env)
     #expect(status == 0 && output.isEmpty, "\(output)")
 
-    try install("sigil.service", as: "sigil.service") { $0.replacingOccurrences(of: "Type=simple", with: "Type=simplex") }
+    try install("sigil.service", as: "sigil.service") {
+        $0.replacingOccurrences(of: "Type=simple", with: "Type=simplex")
+    }
     let (_, complaint) = try run("/usr/bin/systemd-analyze", ["verify", dir.path("sigil.service")], environment: env)
     #expect(complaint.contains("simplex"), "a broken unit must be reported: \(complaint)")
 }
@@ -149,7 +151,8 @@ func exampleConfigsLoadIntoARealWireGuardDevice() throws {
     let dir = try TempDir("sigil-wgconf")
     defer { dir.remove() }
     func wg(_ args: [String], input: String? = nil) throws -> String {
-        let (status, out) = try run("/bin/sh", ["-c", (input.map { "printf '%s' '\($0)' | " } ?? "") + "wg " + args.joined(separator: " ")])
+        let pipe = input.map { "printf '%s' '\($0)' | " } ?? ""
+        let (status, out) = try run("/bin/sh", ["-c", pipe + "wg " + args.joined(separator: " ")])
         try #require(status == 0, "wg \(args): \(out)")
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -160,7 +163,8 @@ func exampleConfigsLoadIntoARealWireGuardDevice() throws {
         "<REPLACE_WITH_VALIDATOR_PUBLIC_KEY>": pub.validator, "<REPLACE_WITH_SIGNER_PUBLIC_KEY>": pub.signer,
         "<REPLACE_WITH_PRESHARED_KEY>": keys.psk, "<REPLACE_WITH_VALIDATOR_PUBLIC_IP>": "203.0.113.10",
     ]
-    for (name, peer, allowed) in [("validator", pub.signer, "10.200.0.2/32"), ("signer", pub.validator, "10.200.0.1/32")] {
+    let machines = [("validator", pub.signer, "10.200.0.2/32"), ("signer", pub.validator, "10.200.0.1/32")]
+    for (name, peer, allowed) in machines {
         var text = try RepoFile.text("wireguard/\(name)-wg0.conf.example")
         for (placeholder, value) in fills { text = text.replacingOccurrences(of: placeholder, with: value) }
         #expect(!text.contains("<REPLACE_WITH"))

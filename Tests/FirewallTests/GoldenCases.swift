@@ -45,7 +45,8 @@ struct GoldenCase: CustomStringConvertible, Sendable {
 
     static func signerV6() -> FirewallPolicy {
         try! FirewallPolicy(
-            role: .signer, interface: "wg-sigil", peerEndpoint: PeerEndpoint(address: IPAddress("2001:db8::a")!, port: 51820),
+            role: .signer, interface: "wg-sigil",
+            peerEndpoint: PeerEndpoint(address: IPAddress("2001:db8::a")!, port: 51820),
             peerTunnelIP: IPAddress("fd00:200::1")!, localTunnelIP: IPAddress("fd00:200::2")!, profile: .lockdown,
             docker: true, sshPort: 2222)
     }

@@ -83,8 +83,8 @@ final class NetnsLab {
 
     /// Starts listeners (`tcp,IP,PORT` / `udp,IP,PORT`) in `role`; each accepted connection or datagram is a line.
     func listen(in role: String, _ specs: [String]) throws -> Child {
-        let child = try Child(
-            URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "exec", ns(role), "python3", "-u", "-c", Self.server] + specs)
+        let args = ["netns", "exec", ns(role), "python3", "-u", "-c", Self.server] + specs
+        let child = try Child(URL(fileURLWithPath: "/usr/sbin/ip"), args)
         guard child.waitForOutput(timeout: 20, { $0.contains("ready") }) else {
             throw LabError(command: "listener in \(role)", output: child.output)
         }
@@ -100,10 +100,12 @@ final class NetnsLab {
         return Outcome(rawValue: output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .error
     }
 
-    func sendUDP(from role: String, source: String, sourcePort: Int, to host: String, port: Int, _ payload: String)
+    /// One datagram from `source:sourcePort` in `role` to `destination` ("IP:port").
+    func sendUDP(_ role: String, _ source: String, _ sourcePort: Int, to destination: String, _ payload: String)
         throws
     {
-        try sh(role, "python3", "-c", Self.client, "udp", host, "\(port)", source, "\(sourcePort)", payload)
+        let target = destination.split(separator: ":").map(String.init)
+        try sh(role, "python3", "-c", Self.client, "udp", target[0], target[1], source, "\(sourcePort)", payload)
     }
 
     /// Packets counted by the first rule that starts with `prefix`.

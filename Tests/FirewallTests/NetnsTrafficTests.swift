@@ -26,7 +26,7 @@ struct NetnsTrafficTests {
 
         // Without rules the outsider reaches the privval port and the WireGuard port.
         #expect(try lab.connect(from: "stranger", source: "192.0.2.66", to: "10.200.0.1", port: 26659) == .connected)
-        try lab.sendUDP(from: "stranger", source: "192.0.2.66", sourcePort: 40000, to: "192.0.2.1", port: 51820, "early")
+        try lab.sendUDP("stranger", "192.0.2.66", 40000, to: "192.0.2.1:51820", "early")
         #expect(server.waitForOutput(timeout: 10) { $0.contains("udp early from 192.0.2.66") })
 
         try lab.load(NftRenderer.render(Self.validatorPolicy), into: "srv", dir: dir)
@@ -43,10 +43,9 @@ struct NetnsTrafficTests {
         #expect(try lab.connect(from: "peer", source: "10.200.0.2", to: "10.200.0.1", port: 8080) == .timeout)
 
         // WireGuard UDP: the outsider's datagram is counted as dropped, the peer's arrives.
-        try lab.sendUDP(from: "stranger", source: "192.0.2.66", sourcePort: 40000, to: "192.0.2.1", port: 51820, "late")
+        try lab.sendUDP("stranger", "192.0.2.66", 40000, to: "192.0.2.1:51820", "late")
         #expect(try lab.eventually { try lab.counter(in: "srv", rule: "udp dport 51820 counter") >= 1 })
-        try lab.sendUDP(
-            from: "peer", source: "198.51.100.20", sourcePort: 51820, to: "198.51.100.1", port: 51820, "handshake")
+        try lab.sendUDP("peer", "198.51.100.20", 51820, to: "198.51.100.1:51820", "handshake")
         #expect(server.waitForOutput(timeout: 10) { $0.contains("udp handshake from 198.51.100.20") })
         #expect(!server.output.contains("udp late"))
 
@@ -79,9 +78,9 @@ struct NetnsTrafficTests {
         #expect(validator.waitForOutput(timeout: 10) { $0.contains("tcp 26659 from 10.200.0.2") })
 
         // WireGuard only from the peer's endpoint and port.
-        try lab.sendUDP(from: "srv", source: "198.51.100.1", sourcePort: 40000, to: "198.51.100.20", port: 51820, "wrongport")
+        try lab.sendUDP("srv", "198.51.100.1", 40000, to: "198.51.100.20:51820", "wrongport")
         #expect(try lab.eventually { try lab.counter(in: "peer", rule: "counter packets") >= 1 })
-        try lab.sendUDP(from: "srv", source: "198.51.100.1", sourcePort: 51820, to: "198.51.100.20", port: 51820, "hello")
+        try lab.sendUDP("srv", "198.51.100.1", 51820, to: "198.51.100.20:51820", "hello")
         #expect(signer.waitForOutput(timeout: 10) { $0.contains("udp hello from 198.51.100.1") })
         #expect(!signer.output.contains("wrongport"))
     }
@@ -97,7 +96,7 @@ struct NetnsTrafficTests {
         let container = try lab.listen(in: "ctr", ["udp,0.0.0.0,51820", "tcp,0.0.0.0,26659"])
 
         #expect(try lab.connect(from: "stranger", source: "192.0.2.66", to: "192.0.2.1", port: 26659) == .connected)
-        try lab.sendUDP(from: "stranger", source: "192.0.2.66", sourcePort: 40000, to: "192.0.2.1", port: 51820, "before")
+        try lab.sendUDP("stranger", "192.0.2.66", 40000, to: "192.0.2.1:51820", "before")
         #expect(container.waitForOutput(timeout: 10) { $0.contains("udp before from 192.0.2.66") })
 
         let policy = try FirewallPolicy(
@@ -107,10 +106,10 @@ struct NetnsTrafficTests {
 
         #expect(try lab.connect(from: "stranger", source: "192.0.2.66", to: "192.0.2.1", port: 26659) == .timeout)
         #expect(try lab.connect(from: "peer", source: "198.51.100.20", to: "198.51.100.1", port: 26659) == .timeout)
-        try lab.sendUDP(from: "stranger", source: "192.0.2.66", sourcePort: 40001, to: "192.0.2.1", port: 51820, "after")
-        #expect(try lab.eventually { try lab.counter(in: "srv", rule: "ct direction original ct status dnat udp") >= 1 })
-        try lab.sendUDP(
-            from: "peer", source: "198.51.100.20", sourcePort: 51820, to: "198.51.100.1", port: 51820, "handshake")
+        try lab.sendUDP("stranger", "192.0.2.66", 40001, to: "192.0.2.1:51820", "after")
+        let dropped = "ct direction original ct status dnat udp"
+        #expect(try lab.eventually { try lab.counter(in: "srv", rule: dropped) >= 1 })
+        try lab.sendUDP("peer", "198.51.100.20", 51820, to: "198.51.100.1:51820", "handshake")
         #expect(container.waitForOutput(timeout: 10) { $0.contains("udp handshake from 198.51.100.20") })
         #expect(!container.output.contains("udp after"))
     }

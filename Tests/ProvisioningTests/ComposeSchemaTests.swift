@@ -17,6 +17,8 @@ enum ComposeFiles {
         return items.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
     }
 
+    static func path(_ machine: String) -> String { repo.appendingPathComponent("compose/\(machine)/compose.yml").path }
+
     static var canValidate: Bool {
         guard Vectors.available(schema) else { return false }
         if Vectors.isCI { return true }
@@ -73,9 +75,8 @@ enum ComposeFiles {
                 }
                 if published { out.append("\(name) publishes the privval port: \(port)") }
             }
-            if let mode = service["network_mode"] as? String, mode.hasPrefix("service:") || mode.hasPrefix("container:"),
-                !ports.isEmpty
-            {
+            let mode = service["network_mode"] as? String ?? ""
+            if mode.hasPrefix("service:") || mode.hasPrefix("container:"), !ports.isEmpty {
                 out.append("\(name) shares \(mode)'s namespace and cannot publish ports")
             }
         }
@@ -97,7 +98,7 @@ struct ComposeSchemaTests {
     }
 
     @Test func validatorTunnelSharesSekaisNamespaceAndSekaiPublishesWireGuard() throws {
-        let parsed = try ComposeFiles.parse(ComposeFiles.repo.appendingPathComponent("compose/validator/compose.yml").path)
+        let parsed = try ComposeFiles.parse(ComposeFiles.path("validator"))
         let services = ComposeFiles.services(parsed.doc)
         let tunnel = try #require(services["sigil-tunnel"])
         #expect(tunnel["network_mode"] as? String == "service:sekai")
@@ -112,7 +113,7 @@ struct ComposeSchemaTests {
     }
 
     @Test func signerOnlyDialsOutThroughTheTunnelNamespace() throws {
-        let parsed = try ComposeFiles.parse(ComposeFiles.repo.appendingPathComponent("compose/signer/compose.yml").path)
+        let parsed = try ComposeFiles.parse(ComposeFiles.path("signer"))
         let services = ComposeFiles.services(parsed.doc)
         let signer = try #require(services["sigil"])
         #expect(signer["network_mode"] as? String == "service:sigil-tunnel")
@@ -123,7 +124,7 @@ struct ComposeSchemaTests {
     }
 
     @Test func devSignerDialsSekaiOnTheExternalKiranet() throws {
-        let parsed = try ComposeFiles.parse(ComposeFiles.repo.appendingPathComponent("compose/dev/compose.yml").path)
+        let parsed = try ComposeFiles.parse(ComposeFiles.path("dev"))
         let networks = try #require(parsed.doc["networks"] as? [String: Any])
         #expect((networks["kiranet"] as? [String: Any])?["external"] as? Bool == true)
         let sekai = try #require(ComposeFiles.services(parsed.doc)["sekai"])
@@ -149,6 +150,7 @@ struct ComposeSchemaTests {
 
         let broken = original.replacingOccurrences(of: "    read_only: true", with: "    read_only: [yes]")
         try broken.write(toFile: dir.path("broken.yml"), atomically: true, encoding: .utf8)
-        #expect(try ComposeFiles.parse(dir.path("broken.yml")).errors.contains { $0.hasPrefix("services/sigil-tunnel/read_only") })
+        let errors = try ComposeFiles.parse(dir.path("broken.yml")).errors
+        #expect(errors.contains { $0.hasPrefix("services/sigil-tunnel/read_only") }, "\(errors)")
     }
 }
