@@ -121,9 +121,11 @@ import TestSupport
         #expect(throws: StateError(code: .invalid, reason: "")) { try ChainState.open(chainID: "c", path: path) }
     }
 
-    @Test func missingDirectoryIsNamed() throws {
+    @Test(arguments: [false, true])
+    func missingDirectoryIsNamed(pathIsAFile: Bool) throws {
         let dir = try TempDir("chain-nodir")
         defer { dir.remove() }
+        if pathIsAFile { try Data("x".utf8).write(to: URL(fileURLWithPath: dir.path("state"))) }
         let path = dir.path("state/s.json")
         do {
             _ = try ChainState.open(chainID: "c", path: path)
@@ -131,6 +133,9 @@ import TestSupport
         } catch {
             #expect(error.code == .missingDirectory)
             #expect(error.description.contains("directory \(dir.path("state")) for state file \(path) does not exist"))
+        }
+        #expect(throws: StateError(code: .missingDirectory, reason: "")) {
+            try StateFiles.write(.initial, path: path)
         }
     }
 

@@ -38,7 +38,8 @@ public struct StateError: Error, Hashable, Sendable, CustomStringConvertible {
     static func missingDirectory(_ path: String, _ directory: String) -> StateError {
         StateError(
             code: .missingDirectory,
-            reason: "directory \(directory) for state file \(path) does not exist; create it or fix `state_file`")
+            reason: "directory \(directory) for state file \(path) does not exist or is not a directory; create it or "
+                + "fix `state_file`")
     }
     @inline(never)
     static func persistFailed(_ path: String, _ cause: SystemCallError) -> StateError {
