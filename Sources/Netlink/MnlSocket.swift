@@ -76,6 +76,10 @@ public final class MnlSocket: NetlinkTransport {
                 throw NetlinkError(.socket, "netlink socket recvfrom: no reply from the kernel within the timeout",
                                    errno: e)
             }
+            if e == ENOSPC {  // libmnl's report of MSG_TRUNC
+                throw NetlinkError(.messageTooLarge, "netlink reply larger than the \(receiveBuffer.count)-byte "
+                    + "receive buffer (truncated)", errno: e)
+            }
             throw NetlinkError.socket("recvfrom", errno: e)
         }
     }
