@@ -153,4 +153,41 @@ struct ComposeSchemaTests {
         let errors = try ComposeFiles.parse(dir.path("broken.yml")).errors
         #expect(errors.contains { $0.hasPrefix("services/sigil-tunnel/read_only") }, "\(errors)")
     }
+
+    /// The tunnel services' shell scripts parse, and their `sigil firewall` line, run through the real CLI with the
+    /// .env.example values, yields rules that `nft -c` accepts.
+    @Test(
+        .enabled(if: (getuid() == 0 && FileManager.default.isExecutableFile(atPath: Built.sigil.path)) || Vectors.isCI),
+        arguments: ["validator", "signer"])
+    func tunnelScriptsParseAndTheirFirewallLineProducesValidRules(_ machine: String) throws {
+        let parsed = try ComposeFiles.parse(ComposeFiles.path(machine))
+        let tunnel = try #require(ComposeFiles.services(parsed.doc)["sigil-tunnel"])
+        #expect(tunnel["entrypoint"] as? [String] == ["/bin/sh", "-ec"])
+        // Compose turns `$$` into `$` before the shell sees the script.
+        let script = try #require((tunnel["command"] as? [String])?.first).replacingOccurrences(of: "$$", with: "$")
+        let (syntax, complaint) = try run("/bin/sh", ["-n", "-c", script])
+        #expect(syntax == 0, "\(complaint)")
+
+        let lines = script.split(separator: "\n").map(String.init)
+        let end = try #require(lines.firstIndex { $0.contains("> /run/sigil.nft") })
+        let firewall = lines[...end].joined(separator: "\n").replacingOccurrences(of: "> /run/sigil.nft", with: "")
+        #expect(firewall.hasPrefix("sigil firewall --role \(machine)"))
+        let example = ComposeFiles.repo.appendingPathComponent("compose/.env.example")
+        let env = try String(contentsOf: example, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") && $0.contains("=") }
+            .reduce(into: [String: String]()) { vars, line in
+                let kv = line.split(separator: "=", maxSplits: 1)
+                vars[String(kv[0])] = String(kv[1])
+            }
+        let path = Built.sigil.deletingLastPathComponent().path + ":"
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "")
+        let (status, rules) = try run("/bin/sh", ["-ec", firewall], environment: env.merging(["PATH": path]) { $1 })
+        try #require(status == 0, "\(rules)")
+        #expect(rules.contains("table inet sigil {"))
+
+        let dir = try TempDir("sigil-compose-nft")
+        defer { dir.remove() }
+        try rules.write(toFile: dir.path("sigil.nft"), atomically: true, encoding: .utf8)
+        let (checked, output) = try run("/usr/bin/unshare", ["-n", "nft", "-c", "-f", dir.path("sigil.nft")])
+        #expect(checked == 0, "\(output)")
+    }
 }
