@@ -78,7 +78,7 @@ public final class MnlSocket: NetlinkTransport {
             }
             if e == ENOSPC {  // libmnl's report of MSG_TRUNC
                 throw NetlinkError(.messageTooLarge, "netlink reply larger than the \(receiveBuffer.count)-byte "
-                    + "receive buffer (truncated)", errno: e)
+                    + "receive buffer (truncated)")
             }
             throw NetlinkError.socket("recvfrom", errno: e)
         }
