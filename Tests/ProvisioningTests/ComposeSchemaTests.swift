@@ -173,7 +173,8 @@ struct ComposeSchemaTests {
         let firewall = lines[...end].joined(separator: "\n").replacingOccurrences(of: "> /run/sigil.nft", with: "")
         #expect(firewall.hasPrefix("sigil firewall --role \(machine)"))
         let example = ComposeFiles.repo.appendingPathComponent("compose/.env.example")
-        let env = try String(contentsOf: example, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") && $0.contains("=") }
+        let env = try String(contentsOf: example, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") && $0.contains("=") }
             .reduce(into: [String: String]()) { vars, line in
                 let kv = line.split(separator: "=", maxSplits: 1)
                 vars[String(kv[0])] = String(kv[1])
