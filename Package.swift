@@ -38,7 +38,7 @@ let package = Package(
             ]),
         .target(name: "ValidatorPeer", dependencies: ["Privval", "SecretConnection", "SigilCrypto", "Sockets"]),
         .target(name: "Netlink", dependencies: ["CMnl", "Sockets"]),
-        .target(name: "WireGuard", dependencies: ["Netlink", "SigilCrypto", "Sockets", "KeyFormats"]),
+        .target(name: "WireGuard", dependencies: ["Netlink", "SigilCrypto", "Sockets", "KeyFormats", "TOML"]),
         .target(name: "Firewall", dependencies: ["Sockets"]),
         .target(name: "Provisioning", dependencies: ["WireGuard", "Firewall", "KeyFormats", "SigilCrypto"]),
         .executableTarget(
