@@ -15,6 +15,7 @@ struct Sigil: ParsableCommand {
             Version.self,
             WireGuardCommand.self,
             TunnelCommand.self,
+            GuardCommand.self,
             FirewallCommand.self,
             SecretConnectionCommand.self,
         ])

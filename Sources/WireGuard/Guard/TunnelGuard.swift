@@ -1,105 +1,115 @@
-import Foundation
 import Netlink
 import Sockets
 
-/// Where the signer's privval socket must come from: the tunnel address, on the tunnel device.
+/// Where the signer may dial from: the tunnel's source address and the device to bind to (SO_BINDTODEVICE).
 public struct GuardedRoute: Hashable, Sendable {
     public let sourceAddress: IPAddress
     public let device: String
 }
 
-/// What the guard needs to know about the machine, gathered by `TunnelGuard.check` (or a test).
-public struct GuardFacts: Sendable {
+/// Everything the guard looks at, gathered by `TunnelGuard.gather` (or written by hand in tests).
+public struct GuardFacts: Hashable, Sendable {
     public var interface: String
     public var destination: IPAddress
-    /// The interface the kernel's route lookup for `destination` chose, and its preferred source.
-    public var routeInterface: String
-    public var routeSource: IPAddress?
-    /// `IFLA_INFO_KIND` of `interface` (nil when it does not exist).
-    public var kind: String?
-    /// wireguard-go runs `tun` links; those count only with a live UAPI socket.
-    public var liveUAPISocket: Bool
-    public var addresses: [CIDR]
-    /// Newest handshake over all peers, seconds since the epoch (0 = never), and the clock now.
-    public var latestHandshake: Int64
+    /// The configured interface's link, nil when it does not exist.
+    public var link: Link?
+    public var hasLiveUAPISocket = false
+    /// Addresses assigned to the configured interface.
+    public var interfaceAddresses: [CIDR] = []
+    /// `ip route get destination`, nil when there is no route.
+    public var route: RouteInfo?
+    /// The WireGuard device's peers, nil when the device could not be read.
+    public var peers: [Peer]?
+    public var deviceError: String?
+    /// Wall-clock seconds, for handshake age.
     public var now: Int64
 
-    public init(interface: String, destination: IPAddress, routeInterface: String, routeSource: IPAddress?,
-                kind: String?, liveUAPISocket: Bool, addresses: [CIDR], latestHandshake: Int64, now: Int64) {
+    public init(interface: String, destination: IPAddress, link: Link?, now: Int64) {
         self.interface = interface
         self.destination = destination
-        self.routeInterface = routeInterface
-        self.routeSource = routeSource
-        self.kind = kind
-        self.liveUAPISocket = liveUAPISocket
-        self.addresses = addresses
-        self.latestHandshake = latestHandshake
+        self.link = link
         self.now = now
     }
 }
 
-/// Refuses a privval link that could leave the machine outside the WireGuard tunnel.
-public enum TunnelGuard {
-    /// WireGuard's REJECT_AFTER_TIME: a session older than this carries no traffic.
-    public static let handshakeMaxAge: Int64 = 180
-
-    /// The pure rules, in the order an operator would check them.
-    public static func evaluate(_ f: GuardFacts) throws(GuardError) -> GuardedRoute {
-        guard !f.destination.isUnspecified else {
-            throw GuardError(.unspecified, "validator address \(f.destination) is unspecified: use the validator's "
-                + "tunnel address (e.g. 10.200.0.1)")
-        }
-        guard f.destination.isPrivate else {
-            throw GuardError(.notPrivate, "validator address \(f.destination) is not a private-range tunnel address: "
-                + "tunnel = \"\(f.interface)\" needs an RFC 1918, CGNAT or ULA address such as 10.200.0.1")
-        }
-        guard f.routeInterface == f.interface else {
-            throw GuardError(.routeOutsideTunnel, "route to \(f.destination) leaves through \(f.routeInterface), not "
-                + "\(f.interface): bring the tunnel up (sigil tunnel up) and make its peer's AllowedIPs cover \(f.destination)")
-        }
-        try checkWireGuard(f.interface, kind: f.kind, liveUAPISocket: f.liveUAPISocket)
-        guard f.latestHandshake > 0, f.now - f.latestHandshake <= handshakeMaxAge else {
-            let seen = f.latestHandshake == 0 ? "no handshake yet" : "last handshake \(f.now - f.latestHandshake) s ago"
-            throw GuardError(.noHandshake, "\(f.interface) has no handshake newer than \(handshakeMaxAge) s (\(seen)): "
-                + "check the peer is up and UDP reaches it (sigil tunnel wait-handshake)")
-        }
-        let source = f.routeSource.flatMap { s in f.addresses.contains { $0.address == s } ? s : nil }
-            ?? f.addresses.first { $0.address.family == f.destination.family }?.address
-        guard let source else {
-            throw GuardError(.noTunnelAddress, "\(f.interface) has no address of \(f.destination)'s family: add "
-                + "Address = to its [Interface]")
-        }
-        return GuardedRoute(sourceAddress: source, device: f.interface)
+/// The signer's dial check: refuse unless the validator is reached through a live WireGuard tunnel.
+public struct TunnelGuard {
+    /// Gathers facts from the kernel / wireguard-go and evaluates them.
+    public static func check(interface: String, destination: IPAddress) throws -> GuardedRoute {
+        try evaluate(facts: gather(interface: interface, destination: destination)).get()
     }
 
-    static func checkWireGuard(_ interface: String, kind: String?, liveUAPISocket: Bool) throws(GuardError) {
-        switch kind {
-        case "wireguard"?: return
-        case "tun"? where liveUAPISocket: return
-        case nil:
-            throw GuardError(.notWireGuard, "interface \(interface) does not exist: bring the tunnel up first "
-                + "(sigil tunnel up /etc/sigil/\(interface).conf)")
-        case let k?:
-            throw GuardError(.notWireGuard, "interface \(interface) is of kind \(k), not WireGuard "
-                + (k == "tun" ? "(a tun device without a wireguard-go UAPI socket)" : "") + ": name the WireGuard interface")
-        }
-    }
-
-    /// Gathers the facts over rtnetlink and the WireGuard backend, then evaluates them.
-    public static func check(interface: String, destination: IPAddress,
-                             userspace: UserspaceBackend = UserspaceBackend()) throws -> GuardedRoute {
+    public static func gather(interface: String, destination: IPAddress,
+                              userspace: UserspaceBackend = UserspaceBackend()) throws -> GuardFacts {
         let rt = try RouteNetlink()
-        let route = try rt.route(to: destination)
-        let link = try? rt.link(named: interface)
-        let addresses = link.map { l in (try? rt.addresses())?.filter { $0.interfaceIndex == l.index }.map(\.cidr) ?? [] } ?? []
-        var handshake: Int64 = 0
-        let backend: any WireGuardBackend = userspace.isLive(interface) ? userspace : KernelBackend()
-        if link != nil, let device = try? backend.device(named: interface) {
-            handshake = device.peers.map(\.lastHandshakeSeconds).max() ?? 0
+        let link = try rt.links().first { $0.name == interface }
+        var facts = GuardFacts(interface: interface, destination: destination, link: link, now: Int64(time(nil)))
+        guard let link else { return facts }
+        facts.hasLiveUAPISocket = userspace.isLive(interface)
+        facts.interfaceAddresses = try rt.addresses().filter { $0.interfaceIndex == link.index }.map(\.cidr)
+        facts.route = try? rt.route(to: destination)
+        let backend: any WireGuardBackend = facts.hasLiveUAPISocket ? userspace : KernelBackend()
+        do {
+            facts.peers = try backend.device(named: interface).peers
+        } catch {
+            facts.deviceError = "\(error)"
         }
-        return try evaluate(GuardFacts(
-            interface: interface, destination: destination, routeInterface: route.interfaceName,
-            routeSource: route.preferredSource, kind: link?.kind, liveUAPISocket: userspace.isLive(interface),
-            addresses: addresses, latestHandshake: handshake, now: Int64(Date().timeIntervalSince1970)))
+        return facts
+    }
+
+    /// The pure decision. Each refusal names what was found and what to change.
+    public static func evaluate(facts f: GuardFacts) -> Result<GuardedRoute, GuardError> {
+        let name = f.interface, dst = f.destination
+        func no(_ c: GuardError.Code, _ found: String, _ fix: String) -> Result<GuardedRoute, GuardError> {
+            .failure(.refuse(c, found, fix: fix))
+        }
+        guard dst.isPrivate else {
+            return no(.notPrivate, "validator address \(dst) is not a private (RFC 1918, 100.64/10 or fc00::/7) "
+                      + "address", "dial the validator's tunnel address, e.g. tcp://10.200.0.1:26659")
+        }
+        guard let link = f.link else {
+            return no(.noSuchInterface, "interface \(name) does not exist",
+                      "bring the tunnel up first (`sigil tunnel up \(name).conf`)")
+        }
+        guard link.kind == "wireguard" || (link.kind == "tun" && f.hasLiveUAPISocket) else {
+            return no(.notWireGuard, "interface \(name) is of kind \(link.kind ?? "none")"
+                      + (link.kind == "tun" ? " without a live wireguard-go socket" : "") + ", not WireGuard",
+                      "set the tunnel interface to your WireGuard interface")
+        }
+        guard link.isUp else { return no(.interfaceDown, "interface \(name) is down", "run `sigil tunnel up`") }
+        guard let route = f.route else {
+            return no(.wrongRoute, "no route to \(dst)", "add the validator's address to the peer's AllowedIPs "
+                      + "and run `sigil tunnel up`")
+        }
+        guard route.interfaceName == name else {
+            return no(.wrongRoute, "the route to \(dst) leaves through \(route.interfaceName), not \(name)",
+                      "route \(dst) through \(name) (AllowedIPs of the validator's [Peer]) and remove the other route")
+        }
+        let own = f.interfaceAddresses.filter { $0.address.family == dst.family && $0.address.isPrivate }
+        let source = route.preferredSource.flatMap { src in own.first { $0.address == src }?.address }
+            ?? own.first?.address
+        guard let source else {
+            return no(.noSourceAddress, "\(name) has no private address of \(dst.family == AF_INET ? "IPv4" : "IPv6")",
+                      "add `Address = 10.200.0.2/32` (or similar) to \(name).conf")
+        }
+        guard let peers = f.peers else {
+            return no(.notWireGuard, "cannot read WireGuard device \(name): \(f.deviceError ?? "unknown error")",
+                      "check that \(name) is a WireGuard interface this process may manage (CAP_NET_ADMIN)")
+        }
+        guard let peer = peers.first(where: { p in p.allowedIPs.contains { $0.contains(dst) } }) else {
+            return no(.noPeer, "no peer on \(name) has AllowedIPs covering \(dst)",
+                      "add \(dst)/\(dst.bitWidth) to the validator's [Peer] AllowedIPs")
+        }
+        guard let age = Handshake.age(peer, now: f.now), age < Handshake.rejectAfter else {
+            let seen = Handshake.age(peer, now: f.now).map { "is \($0) s old" } ?? "never happened"
+            return no(.staleHandshake, "the latest handshake with the validator's peer on \(name) \(seen) "
+                      + "(must be under \(Handshake.rejectAfter) s)",
+                      "run `sigil tunnel wait-handshake \(name).conf` and check the peer's Endpoint and keys")
+        }
+        return .success(GuardedRoute(sourceAddress: source, device: name))
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
