@@ -60,3 +60,43 @@ func iptablesRestoreLoadsRenderedRules(_ golden: GoldenCase) throws {
     let renderedCount = try golden.render().split(separator: "\n").filter { $0.hasPrefix("-A SIGIL-INPUT") }.count
     #expect(ruleCount == renderedCount)
 }
+
+/// ufw's own parser on every generated command, via `--dry-run`. ufw is not in the test dependencies, so this
+/// runs where it is installed. Even a dry run rewrites ufw.conf on `enable`, so ufw gets private copies of its
+/// configuration in a private mount namespace (and a private network namespace for the rules it prints).
+enum Ufw {
+    static var available: Bool { Tool.isRoot && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ufw") }
+
+    /// Runs each `ufw` command of `script` with --dry-run; returns the commands ufw rejected, with its reason.
+    static func rejected(_ script: String) throws -> [String] {
+        let dir = try TempDir("sigil-ufw")
+        defer { dir.remove() }
+        let commands = script.split(separator: "\n").filter { $0.hasPrefix("ufw ") }
+            .map { "ufw --dry-run " + $0.dropFirst(4) }
+        // One command per line, each ending in a newline: `read` drops an unterminated last line.
+        try commands.map { $0 + "\n" }.joined().write(toFile: dir.path("commands"), atomically: true, encoding: .utf8)
+        let runner = """
+            cp -a /etc/ufw \(dir.path("etc-ufw")) && cp -a /etc/default/ufw \(dir.path("default-ufw"))
+            mount --bind \(dir.path("etc-ufw")) /etc/ufw && mount --bind \(dir.path("default-ufw")) /etc/default/ufw
+            while read -r line; do
+                eval "$line" > /dev/null 2> \(dir.path("err")) || echo "REJECTED: $line: $(cat \(dir.path("err")))"
+            done < \(dir.path("commands"))
+            """
+        let (status, output) = try run("/usr/bin/unshare", ["-n", "-m", "sh", "-c", runner])
+        guard status == 0 else { return ["runner failed: \(output)"] }
+        return output.split(separator: "\n").filter { $0.hasPrefix("REJECTED") }.map(String.init)
+    }
+}
+
+@Test(.enabled(if: Ufw.available), arguments: GoldenCase.all.filter { $0.format == .ufw })
+func ufwAcceptsEveryGeneratedCommand(_ golden: GoldenCase) throws {
+    let script = try golden.render()
+    #expect(script.split(separator: "\n").filter { $0.hasPrefix("ufw ") }.count >= 3)
+    #expect(try Ufw.rejected(script) == [], "\(golden.name)")
+}
+
+@Test(.enabled(if: Ufw.available))
+func ufwDryRunRejectsABrokenCommand() throws {
+    let broken = "ufw prepend allow in on wg0 proto tcp from 10.200.0.2 to 10.200.0.1 prot 26659\n"
+    #expect(try Ufw.rejected(broken).count == 1)
+}
