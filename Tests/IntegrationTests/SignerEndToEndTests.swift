@@ -1,0 +1,158 @@
+import Foundation
+import KeyFormats
+import Privval
+import SigilCrypto
+import Testing
+import TestSupport
+import ValidatorPeer
+
+/// Runs the real `sigil start` process against a validator-side peer (Secret Connection listener plus the
+/// privval codec) over TCP and over a Unix socket.
+@Suite(.serialized)
+struct SignerEndToEndTests {
+    enum Transport: String, CaseIterable { case tcp, unix }
+
+    struct Home {
+        let dir: TempDir
+        let chain = "e2e-chain"
+        var config: String { dir.path("tmkms.toml") }
+        var stateFile: String { dir.path("state/\(chain)-consensus.json") }
+        var consensusKey: String { dir.path("secrets/consensus.key") }
+
+        init() throws {
+            dir = try TempDir("sigil-e2e")
+            let (status, out) = try run(Built.sigil.path, ["init", dir.url.path, "-n", "kira"])
+            #expect(status == 0, "sigil init failed: \(out)")
+            let (s2, out2) = try run(Built.sigil.path, ["softsign", "keygen", consensusKey])
+            #expect(s2 == 0, "softsign keygen failed: \(out2)")
+            #expect(out2.contains("kiravalconspub1"), "keygen prints the bech32 consensus key: \(out2)")
+        }
+
+        func writeConfig(addr: String, extensions: Bool) throws {
+            let text = """
+                [[chain]]
+                id = "\(chain)"
+                key_format = { type = "bech32", account_key_prefix = "kirapub", consensus_key_prefix = "kiravalconspub" }
+                state_file = "\(stateFile)"
+                sign_extensions = \(extensions)
+
+                [[providers.softsign]]
+                chain_ids = ["\(chain)"]
+                key_type = "consensus"
+                path = "\(consensusKey)"
+
+                [[validator]]
+                chain_id = "\(chain)"
+                addr = "\(addr)"
+                secret_key = "\(dir.path("secrets/kms-identity.key"))"
+                protocol_version = "\(extensions ? "v0.38" : "v0.37")"
+                reconnect = true
+
+                """
+            try text.write(toFile: config, atomically: true, encoding: .utf8)
+        }
+
+        func start() throws -> Child {
+            try Child(Built.sigil, ["start", "-c", config])
+        }
+    }
+
+    static func listener(_ transport: Transport, _ home: Home) throws -> ValidatorListener {
+        switch transport {
+        case .tcp: return try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
+        case .unix: return try ValidatorListener(unixPath: home.dir.path("privval.sock"))
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func signsHundredHeightsSafely(_ transport: Transport) throws {
+        let home = try Home()
+        defer { home.dir.remove() }
+        let listener = try Self.listener(transport, home)
+        defer { listener.close() }
+        try home.writeConfig(addr: listener.address, extensions: true)
+        var sigil = try home.start()
+
+        var conn = try listener.accept(timeout: 30)
+        if transport == .tcp { #expect(conn.signerPeerID?.count == 40) }
+        var driver = ConsensusDriver(chainID: home.chain, expectExtensions: true)
+        let pk = try driver.fetchPublicKey(conn)
+        let seed = try SoftsignKey.load(home.consensusKey)
+        #expect(pk == seed.publicKey, "the signer serves the configured consensus key")
+
+        var lastPrecommit: Vote?
+        for height in Int64(1)...100 {
+            if height % 10 == 0 {
+                // Round 0 fails: nil prevote and nil precommit (no extension signature allowed), round 1 commits.
+                _ = try driver.signVote(conn, ConsensusDriver.vote(.prevote, height: height, blockID: BlockID()))
+                let nilPrecommit = try driver.signVote(conn, ConsensusDriver.vote(.precommit, height: height, blockID: BlockID()))
+                #expect(nilPrecommit.extensionSignature.isEmpty)
+                let block = ConsensusDriver.blockID(height: height)
+                _ = try driver.signProposal(conn, height: height, round: 1, blockID: block)
+                _ = try driver.signVote(conn, ConsensusDriver.vote(.prevote, height: height, round: 1, blockID: block))
+                lastPrecommit = try driver.signVote(conn, ConsensusDriver.vote(
+                    .precommit, height: height, round: 1, blockID: block, extension: Array("x".utf8)))
+                #expect(lastPrecommit?.extensionSignature.count == 64)
+            } else {
+                let votes = try driver.runHeight(conn, height: height, propose: height % 3 == 0)
+                #expect(votes[1].extensionSignature.count == 64, "non-nil precommit carries an extension signature")
+                #expect(votes[0].extensionSignature.isEmpty, "prevotes never carry one")
+                lastPrecommit = votes[1]
+            }
+
+            if height == 50, let signed = lastPrecommit {
+                try checkRefusalsKeepConnection(conn, driver, signed)
+            }
+        }
+
+        // Crash hard and come back: the state on disk must still refuse a conflicting precommit at height 100.
+        let signed100 = try #require(lastPrecommit)
+        sigil.kill(SIGKILL)
+        sigil.wait()
+        conn.close()
+        sigil = try home.start()
+        conn = try listener.accept(timeout: 30)
+        _ = try driver.fetchPublicKey(conn)
+        try checkRefusalsKeepConnection(conn, driver, signed100)
+        _ = try driver.runHeight(conn, height: 101)
+
+        #expect(sigil.waitForOutput(timeout: 10) { $0.contains("h/r/s 101/0/2") }, "log: \(sigil.output)")
+        let log = sigil.output
+        #expect(log.contains("connected to validator successfully"))
+        #expect(log.contains("signed Precommit:"))
+        #expect(log.contains("] signed Prevote:"))
+        sigil.kill(SIGTERM)
+        sigil.wait()
+    }
+
+    /// A conflicting vote at a signed HRS gets an error reply, an identical retry gets the identical signature,
+    /// a timestamp-only change gets the stored signature and timestamp, and the connection stays up throughout.
+    func checkRefusalsKeepConnection(_ conn: ValidatorConnection, _ driver: ConsensusDriver, _ signed: Vote) throws {
+        var conflicting = signed
+        conflicting.blockID = ConsensusDriver.blockID(height: signed.height, variant: "-fork")
+        conflicting.signature = []
+        conflicting.extensionSignature = []
+        let reply = try conn.request(.signVoteRequest(conflicting, chainID: driver.chainID))
+        guard case .signedVoteResponse(let vote, let error) = reply else {
+            Issue.record("expected a SignedVoteResponse, got \(reply)")
+            return
+        }
+        #expect(error != nil, "a conflicting precommit must be refused")
+        #expect(vote.signature.isEmpty, "no signature leaves with a refusal")
+        #expect(error?.description.contains("double sign") == true || error?.description.contains("conflicting") == true)
+
+        var retry = signed
+        retry.signature = []
+        retry.extensionSignature = []
+        let again = try driver.signVote(conn, retry)
+        #expect(again.signature == signed.signature, "an identical retry returns the identical signature")
+
+        var later = retry
+        later.timestamp.seconds += 7
+        let reused = try driver.signVote(conn, later)
+        #expect(reused.signature == signed.signature)
+        #expect(reused.timestamp == signed.timestamp, "the stored timestamp comes back with the stored signature")
+
+        #expect(try conn.request(.pingRequest) == .pingResponse, "the connection is still up")
+    }
+}
