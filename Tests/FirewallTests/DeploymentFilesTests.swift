@@ -103,7 +103,8 @@ func unitKeys(_ text: String) -> [String: [String: [String]]] {
     #expect(service["NoNewPrivileges"] == ["yes"])
     #expect(service["ProtectSystem"] == ["strict"])
     #expect(service["ReadWritePaths"] == ["/etc/sigil/state"])
-    #expect(service["CapabilityBoundingSet"] == [""])
+    #expect(service["CapabilityBoundingSet"] == ["CAP_NET_ADMIN"], "the tunnel guard's one capability")
+    #expect(service["AmbientCapabilities"] == ["CAP_NET_ADMIN"])
 }
 
 /// systemd's own parser on both units. `verify` exits 0 even for unknown keys, so any output is a failure.

@@ -117,9 +117,15 @@ struct ComposeSchemaTests {
         let services = ComposeFiles.services(parsed.doc)
         let signer = try #require(services["sigil"])
         #expect(signer["network_mode"] as? String == "service:sigil-tunnel")
-        #expect(signer["cap_add"] == nil)
-        #expect(signer["user"] == nil, "the signer runs as the image's non-root user")
+        // Root with NET_ADMIN only (the tunnel guard reads the device), nothing else.
+        #expect(signer["cap_drop"] as? [String] == ["ALL"])
+        #expect(signer["cap_add"] as? [String] == ["NET_ADMIN"])
+        #expect(signer["read_only"] as? Bool == true)
         #expect(signer["command"] as? [String] == ["start", "-c", "/etc/sigil/tmkms.toml"])
+        // The guard sees wireguard-go's control socket only if both containers share /run/wireguard.
+        for service in [signer, try #require(services["sigil-tunnel"])] {
+            #expect((service["volumes"] as? [String])?.contains("wireguard-run:/run/wireguard") == true)
+        }
         #expect(services.values.allSatisfy { $0["ports"] == nil }, "machine B publishes nothing")
     }
 
