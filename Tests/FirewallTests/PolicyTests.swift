@@ -106,3 +106,27 @@ func cliPrintsTheGoldenRules() throws {
     #expect(message.contains("--peer-endpoint 'validator.example.com'"))
     #expect(message.split(separator: "\n").count == 1, "\(message)")
 }
+
+@Test(.enabled(if: FileManager.default.isExecutableFile(atPath: Built.sigil.path) || Vectors.isCI))
+func cliProfileAndFormatOptions() throws {
+    let base = [
+        "firewall", "--role", "signer", "--peer-endpoint", "203.0.113.10:51820", "--peer-tunnel-ip", "10.200.0.1",
+        "--local-tunnel-ip", "10.200.0.2",
+    ]
+    let (closed, noSSH) = try run(Built.sigil.path, base + ["--profile", "lockdown", "--no-ssh"])
+    #expect(closed == 0)
+    #expect(noSSH.contains("policy drop;") && !noSSH.contains("dport 22"))
+    let (moved, ssh2222) = try run(Built.sigil.path, base + ["--profile", "lockdown", "--ssh-port", "2222"])
+    #expect(moved == 0 && ssh2222.contains("tcp dport 2222 ct state new accept"))
+    let (iptables, restore) = try run(Built.sigil.path, base + ["--format", "iptables"])
+    #expect(iptables == 0 && restore.contains("*filter") && restore.hasSuffix("COMMIT\n"))
+
+    for (args, mention) in [
+        (["--format", "xml"], "--format 'xml'"), (["--profile", "strict"], "--profile 'strict'"),
+        (["--no-ssh"], "--no-ssh"), (["--interface", "wg0;x"], "--interface 'wg0;x'"),
+    ] {
+        let (status, message) = try run(Built.sigil.path, base + args)
+        #expect(status != 0, "\(args)")
+        #expect(message.contains(mention), "\(args): \(message)")
+    }
+}
