@@ -148,6 +148,7 @@ public struct PeerEndpoint: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         guard let port else { return "\(address)" }
-        return address.family == IPAddress.v4([0, 0, 0, 0]).family ? "\(address):\(port)" : "[\(address)]:\(port)"
+        if case .v6 = address { return "[\(address)]:\(port)" }
+        return "\(address):\(port)"
     }
 }

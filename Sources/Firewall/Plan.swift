@@ -14,7 +14,7 @@ struct Plan: Hashable {
 
     struct Rule: Hashable {
         var note: String?
-        /// Matches only the first packet direction of a connection Docker DNAT'ed (a published port).
+        /// Matches only packets in the original direction of a connection Docker DNAT'ed (a published port).
         var publishedOnly = false
         var inInterface: String?
         var notInInterface: String?

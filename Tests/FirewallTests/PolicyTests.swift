@@ -27,6 +27,8 @@ func endpointParses(_ text: String, _ address: String, _ port: UInt16?) throws {
     let endpoint = try PeerEndpoint(parsing: text)
     #expect(endpoint.address == IPAddress(address))
     #expect(endpoint.port == port)
+    // The description is canonical input again.
+    #expect(try PeerEndpoint(parsing: endpoint.description) == endpoint)
 }
 
 @Test(arguments: [
