@@ -66,7 +66,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "ValidatorPeer", "Privval", "SecretConnection", "SigilCrypto", "KeyFormats", "Sockets", "TestSupport",
+                "ValidatorPeer", "Privval", "SecretConnection", "SigilCrypto", "KeyFormats", "Sockets", "Netlink",
+                "TestSupport",
             ]),
     ]
 )
