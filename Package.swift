@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Netlink", dependencies: ["CMnl", "Sockets"]),
         .target(name: "WireGuard", dependencies: ["Netlink", "SigilCrypto", "Sockets", "KeyFormats", "TOML"]),
         .target(name: "Firewall", dependencies: ["Sockets"]),
-        .target(name: "Provisioning", dependencies: ["WireGuard", "Firewall", "KeyFormats", "SigilCrypto"]),
+        .target(name: "Provisioning", dependencies: ["WireGuard", "Firewall", "KeyFormats", "SigilCrypto", "Signer"]),
         .executableTarget(
             name: "SigilCLI",
             dependencies: [
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "TestSupport"]),
         .testTarget(name: "WireGuardTests", dependencies: ["WireGuard", "Netlink", "SigilCrypto", "TestSupport"]),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall", "TestSupport"]),
-        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "WireGuard", "Firewall", "TestSupport"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "WireGuard", "Firewall", "Signer", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -2,7 +2,7 @@
 public struct ProvisionError: Error, Hashable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case invalidEndpoint, invalidSubnet, publicSubnet, overlappingSubnets, subnetTooSmall, invalidChainID
-        case bundleExists, sameEndpoints, invalidKey, writeFailed
+        case bundleExists, sameEndpoints, invalidKey, writeFailed, invalidProtocolVersion
     }
     public let code: Code
     public let reason: String

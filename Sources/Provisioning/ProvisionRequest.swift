@@ -1,3 +1,4 @@
+import Signer
 import Sockets
 import WireGuard
 
@@ -11,7 +12,7 @@ public struct ProvisionRequest: Sendable {
     public var subnet: CIDR
     public var privvalPort: UInt16
     public var interface: String
-    public var protocolVersion: String
+    public var protocolVersion: ValidatorConfig.ProtocolVersion
     public var keepalive: UInt16
 
     /// Networks that a tunnel subnet must not overlap: KIRA's `kiranet` and Docker's default bridge.
@@ -35,7 +36,11 @@ public struct ProvisionRequest: Sendable {
         self.subnet = CIDR(address: net.network, prefixLength: net.prefixLength)
         self.privvalPort = privvalPort
         self.interface = interface
-        self.protocolVersion = protocolVersion
+        guard let version = ValidatorConfig.ProtocolVersion(rawValue: protocolVersion) else {
+            throw ProvisionError(.invalidProtocolVersion, "--protocol-version `\(protocolVersion)' is not one of v0.34, "
+                + "v0.37, v0.38 (sekaid runs CometBFT v0.37)")
+        }
+        self.protocolVersion = version
         self.keepalive = keepalive
         try validate()
     }

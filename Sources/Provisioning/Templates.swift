@@ -1,31 +1,13 @@
+import Signer
+
 /// Text of the non-WireGuard bundle files. Values come from a validated `ProvisionRequest` only.
 enum Templates {
     static func signerConfig(_ r: ProvisionRequest, home: String) -> String {
-        """
-        # Sigil signer config (TMKMS tmkms.toml format), written by `sigil provision`.
-        # Machine B dials the validator through the WireGuard tunnel only (tunnel guard on).
-
-        [[chain]]
-        id = "\(r.chainID)"
-        key_format = { type = "bech32", account_key_prefix = "kirapub", consensus_key_prefix = "kiravalconspub" }
-        state_file = "\(home)/state/\(r.chainID)-consensus.json"
-
-        [[providers.softsign]]
-        chain_ids = ["\(r.chainID)"]
-        key_type = "consensus"
-        # Import the validator key here: sigil softsign import priv_validator_key.json \(home)/secrets/priv_validator_key.json
-        path = "\(home)/secrets/priv_validator_key.json"
-
-        [[validator]]
-        chain_id = "\(r.chainID)"
-        addr = "tcp://\(r.validatorTunnelIP):\(r.privvalPort)"
-        secret_key = "\(home)/secrets/kms-identity.key"
-        protocol_version = "\(r.protocolVersion)"
-        reconnect = true
-        # Refuse to dial unless the route to addr leaves through this WireGuard interface with a live handshake.
-        tunnel = "\(r.interface)"
-
-        """
+        ConfigTemplate.render(
+            chainID: r.chainID, accountKeyPrefix: "kirapub", consensusKeyPrefix: "kiravalconspub", home: home,
+            validatorAddr: "tcp://\(r.validatorTunnelIP):\(r.privvalPort)",
+            protocolVersion: r.protocolVersion,
+            consensusKeyFile: "priv_validator_key.json", tunnel: r.interface)
     }
 
     static func sekaidPatch(_ r: ProvisionRequest) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Provisioning
+import Signer
 import Testing
 import TestSupport
 import WireGuard
@@ -60,7 +61,9 @@ struct ProvisionTests {
         #expect(b.peers.first?.endpoint?.description == "203.0.113.10:51820")
         let toml = try #require(plan.files(for: .signer).first { $0.path == "sigil.toml" }).contents
         #expect(toml.contains("addr = \"tcp://10.200.0.1:26659\""))
-        #expect(toml.contains("tunnel = \"wg0\""))
+        let config = try SignerConfig.parse(toml, file: "sigil.toml")
+        #expect(config.validators.first?.tunnel == "wg0", "the signer config parses, with the tunnel guard on")
+        #expect(config.validators.first?.protocolVersion == .v0_37)
         let patch = try #require(plan.files(for: .validator).first { $0.path == "sekaid-config.toml.patch" }).contents
         #expect(patch.contains("priv_validator_laddr = \"tcp://10.200.0.1:26659\""))
         #expect(!patch.contains("tcp://0.0.0.0"))

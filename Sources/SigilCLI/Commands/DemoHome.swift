@@ -1,6 +1,7 @@
 import Foundation
 import KeyFormats
 import SigilCrypto
+import Signer
 
 /// A throwaway Sigil home laid out like `sigil init` makes one.
 struct DemoHome {
@@ -20,28 +21,12 @@ struct DemoHome {
 
     func path(_ name: String) -> String { root.appendingPathComponent(name).path }
     var configPath: String { path("tmkms.toml") }
-    var stateFile: String { path("state/\(chainID)-consensus.json") }
+    var stateFile: String { path("state/\(chainID)_priv_validator_state.json") }
 
     func writeConfig(addr: String) throws {
-        let text = """
-            [[chain]]
-            id = "\(chainID)"
-            key_format = { type = "bech32", account_key_prefix = "kirapub", consensus_key_prefix = "kiravalconspub" }
-            state_file = "\(stateFile)"
-
-            [[providers.softsign]]
-            chain_ids = ["\(chainID)"]
-            key_type = "consensus"
-            path = "\(path("secrets/priv_validator_key.json"))"
-
-            [[validator]]
-            chain_id = "\(chainID)"
-            addr = "\(addr)"
-            secret_key = "\(path("secrets/kms-identity.key"))"
-            protocol_version = "v0.37"
-            reconnect = true
-
-            """
+        let text = ConfigTemplate.render(
+            chainID: chainID, accountKeyPrefix: "kirapub", consensusKeyPrefix: "kiravalconspub", home: root.path,
+            validatorAddr: addr, consensusKeyFile: "priv_validator_key.json")
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 

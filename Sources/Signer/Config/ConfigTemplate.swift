@@ -31,7 +31,8 @@ public enum ConfigTemplate {
     /// paths against the working directory, not the config file.
     public static func render(
         chainID: String, accountKeyPrefix: String, consensusKeyPrefix: String, home: String,
-        validatorAddr: String = "tcp://10.0.0.2:26658", protocolVersion: ValidatorConfig.ProtocolVersion = .v0_37
+        validatorAddr: String = "tcp://10.0.0.2:26658", protocolVersion: ValidatorConfig.ProtocolVersion = .v0_37,
+        consensusKeyFile: String? = nil, tunnel: String? = nil
     ) -> String {
         let dir = home.hasSuffix("/") ? String(home.dropLast()) : home
         // An inline table must stay on one line in TOML.
@@ -62,7 +63,7 @@ public enum ConfigTemplate {
             [[providers.softsign]]
             chain_ids = ["\(chainID)"]
             key_type = "consensus"
-            path = "\(dir)/secrets/\(chainID)-consensus.key"
+            path = "\(dir)/secrets/\(consensusKeyFile ?? "\(chainID)-consensus.key")"
             # key_format = "json"
 
             ## Validator nodes to connect to (one [[validator]] per node or sentry; they share the chain's state).
@@ -82,7 +83,7 @@ public enum ConfigTemplate {
             reconnect = true
             # timeout = 10
             # max_height = 1000000
-            # tunnel = "wg0"
+            \(tunnel.map { "tunnel = \"\($0)\"" } ?? "# tunnel = \"wg0\"")
 
             """
     }
