@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Three network namespaces joined by veth pairs, standing in for the two machines and an outsider:
+/// Three network namespaces joined by veth pairs, standing in for the two machines and an outsider
+/// (srv and peer also carry IPv6: fd00:200::1/2 on the tunnel, 2001:db8:1::1/::20 on pub1/eth0):
 ///
 ///     stranger eth0 192.0.2.66 ---- pub0 192.0.2.1      srv (machine A, validator)
 ///     peer     eth0 198.51.100.20 -- pub1 198.51.100.1
@@ -35,6 +36,13 @@ final class NetnsLab {
             try sh(role, "ip", "link", "set", dev, "up")
         }
         try sh("stranger", "ip", "route", "add", "10.200.0.0/24", "via", "192.0.2.1")
+        let v6 = [
+            ("srv", "wg0", "fd00:200::1/64"), ("srv", "pub1", "2001:db8:1::1/64"),
+            ("peer", "wg0", "fd00:200::2/64"), ("peer", "eth0", "2001:db8:1::20/64"),
+        ]
+        for (role, dev, cidr) in v6 {
+            try sh(role, "ip", "-6", "addr", "add", cidr, "dev", dev, "nodad")
+        }
     }
 
     /// A "container" namespace behind srv, reached through Docker-style DNAT of published ports:
@@ -140,12 +148,12 @@ final class NetnsLab {
         for spec in sys.argv[1:]:
             kind, host, port = spec.split(",")
             if kind == "tcp":
-                s = socket.socket()
+                s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 s.bind((host, int(port)))
                 s.listen(16)
             else:
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_DGRAM)
                 s.bind((host, int(port)))
             sel.register(s, selectors.EVENT_READ, kind)
         print("ready", flush=True)
@@ -163,7 +171,8 @@ final class NetnsLab {
     private static let client = """
         import socket, sys
         kind, host, port, src, sport, payload = sys.argv[1:7]
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if kind == "tcp" else socket.SOCK_DGRAM)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        s = socket.socket(family, socket.SOCK_STREAM if kind == "tcp" else socket.SOCK_DGRAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((src, int(sport)))
         if kind == "udp":

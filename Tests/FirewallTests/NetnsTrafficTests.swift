@@ -113,4 +113,30 @@ struct NetnsTrafficTests {
         #expect(container.waitForOutput(timeout: 10) { $0.contains("udp handshake from 198.51.100.20") })
         #expect(!container.output.contains("udp after"))
     }
+
+    /// IPv6 end to end under lockdown: neighbour discovery still works (ICMPv6 is kept), the signer's dial
+    /// through the tunnel is answered, nothing new gets in over the tunnel or from the validator's public side.
+    @Test func lockdownOverIPv6KeepsNeighbourDiscoveryAndTheOutboundLink() throws {
+        let lab = try NetnsLab()
+        defer { lab.remove() }
+        let dir = try TempDir("sigil-netns")
+        defer { dir.remove() }
+        let validator = try lab.listen(in: "srv", ["tcp,fd00:200::1,26659"])
+        let signer = try lab.listen(in: "peer", ["tcp,::,8080"])
+        #expect(try lab.connect(from: "srv", source: "2001:db8:1::1", to: "2001:db8:1::20", port: 8080) == .connected)
+
+        let policy = try FirewallPolicy(
+            role: .signer, peerEndpoint: PeerEndpoint(address: IPAddress("2001:db8:1::1")!, port: 51820),
+            peerTunnelIP: IPAddress("fd00:200::1")!, localTunnelIP: IPAddress("fd00:200::2")!, profile: .lockdown)
+        try lab.load(NftRenderer.render(policy), into: "peer", dir: dir)
+        // Forget learned neighbours so the next packets need fresh neighbour discovery through the drop policy.
+        try lab.sh("peer", "ip", "-6", "neigh", "flush", "all")
+        try lab.sh("srv", "ip", "-6", "neigh", "flush", "all")
+
+        #expect(try lab.connect(from: "peer", source: "fd00:200::2", to: "fd00:200::1", port: 26659) == .connected)
+        #expect(validator.waitForOutput(timeout: 10) { $0.contains("tcp 26659 from fd00:200::2") })
+        #expect(try lab.connect(from: "srv", source: "2001:db8:1::1", to: "2001:db8:1::20", port: 8080) == .timeout)
+        #expect(try lab.connect(from: "srv", source: "fd00:200::1", to: "fd00:200::2", port: 8080) == .timeout)
+        #expect(signer.output.split(separator: "\n").filter { $0.hasPrefix("tcp 8080") }.count == 1)
+    }
 }
