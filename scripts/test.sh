@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh test
 swift build --build-tests
 swift test --skip-build
+Tests/kernel/run-qemu.sh

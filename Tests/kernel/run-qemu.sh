@@ -10,6 +10,7 @@
 #   SIGIL_KERNEL_VERSION  kernel under /boot to boot (default: newest one that ships wireguard.ko)
 #   SIGIL_KERNEL_TIMEOUT  seconds before the VM is killed (default 480)
 #   SIGIL_QEMU_ACCEL      qemu accelerator (default tcg; CI machines have no usable KVM)
+#   SIGIL_KERNEL_VERBOSE  1: print every step's output, not only the failing ones
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -141,6 +142,7 @@ printf '%s\n' "${order[@]}" >"$root/etc/modules.order"
 "$here/make-configs.sh" "$root/cfg"
 install -m 0755 "$here/init.sh" "$root/init"
 install -m 0755 "$here/steps.sh" "$root/steps.sh"
+echo "${SIGIL_KERNEL_VERBOSE:-0}" >"$root/etc/verbose"
 
 initrd="$work/initrd.gz"
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$initrd"

@@ -12,6 +12,7 @@
 PASSED=0
 FAILED=0
 CFG=/cfg
+VERBOSE=$(cat /etc/verbose 2>/dev/null)
 
 # Debian's static busybox sh prefers its own applets over PATH; its ip cannot do netns, veth or wireguard.
 ip() { /usr/sbin/ip "$@"; }
@@ -24,6 +25,7 @@ step() {
     rc=$?
     if [ "$rc" -eq 0 ]; then
         PASSED=$((PASSED + 1))
+        [ "$VERBOSE" = 1 ] && printf '%s\n' "$out" | grep -v '^$' | sed 's/^/    | /' | tail -n 40
         echo "STEP $name: PASS ($(($(date +%s) - t0))s)"
     else
         FAILED=$((FAILED + 1))
@@ -224,7 +226,12 @@ up_again_unchanged() {
     up=$1
     before_hs=$(ip netns exec a wg show wga latest-handshakes)
     before_idx=$(ip -n a -o link show wga | cut -d: -f1)
-    $up a $CFG/wga.conf || fail "second up of wga failed"
+    again=$($up a $CFG/wga.conf 2>&1) || { echo "$again"; fail "second up of wga failed"; }
+    echo "$again"
+    # sigil reports each change it makes; a re-run must report none.
+    if [ "$up" = sigil_up ] && [ "$again" != "wga: already up to date" ]; then
+        fail "second sigil tunnel up reported changes: $(echo "$again" | tr '\n' ';')"
+    fi
     after_hs=$(ip netns exec a wg show wga latest-handshakes)
     after_idx=$(ip -n a -o link show wga | cut -d: -f1)
     [ "$before_idx" = "$after_idx" ] || fail "wga was recreated (ifindex $before_idx -> $after_idx)"
@@ -240,6 +247,12 @@ many_peers() {
     echo "wgbig: $peers peers, $ips allowed IPs"
     [ "$peers" -eq 300 ] || fail "wg show wgbig dump has $peers peer lines, want 300"
     [ "$ips" -eq 600 ] || fail "wgbig has $ips allowed IPs, want 600"
+    dump_matches c wgbig $CFG/wgbig.expected
+    # A re-run diffs against the multi-part dump: a peer split across messages must not look changed.
+    again=$($1 c $CFG/wgbig.conf 2>&1) || { echo "$again"; fail "second up of wgbig failed"; }
+    if [ "$1" = sigil_up ] && [ "$again" != "wgbig: already up to date" ]; then
+        fail "second sigil tunnel up of wgbig reported changes: $(echo "$again" | tr '\n' ';')"
+    fi
     dump_matches c wgbig $CFG/wgbig.expected
 }
 
