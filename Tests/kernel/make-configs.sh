@@ -65,6 +65,6 @@ done
 # CometBFT node configs for `sigil guard laddr`: one on the tunnel address, one on the veth (not a tunnel).
 # priv_validator_laddr is a top-level key of CometBFT's config.toml, before the first table.
 for n in tunnel:10.77.0.1 veth:192.168.77.1; do
-    printf 'moniker = "kernel-test"\npriv_validator_laddr = "tcp://%s:26659"\n\n[rpc]\nladdr = "tcp://127.0.0.1:26657"\n' \
-        "${n#*:}" >"$out/node-${n%%:*}.toml"
+    printf 'moniker = "kernel-test"\npriv_validator_laddr = "tcp://%s:26659"\n\n[rpc]\n%s\n' \
+        "${n#*:}" 'laddr = "tcp://127.0.0.1:26657"' >"$out/node-${n%%:*}.toml"
 done

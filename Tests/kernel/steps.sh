@@ -74,12 +74,14 @@ dump_matches() {
     normdump </tmp/actual.dump >/tmp/actual.norm
     if ! diff /tmp/expected.norm /tmp/actual.norm >/tmp/dump.diff; then
         head -n 20 /tmp/dump.diff
-        fail "wg show $ifname dump in netns $ns differs from $(basename "$expected") ($(grep -c '^[-+]P' /tmp/dump.diff) peer lines differ)"
+        n=$(grep -c '^[-+]P' /tmp/dump.diff)
+        fail "wg show $ifname dump in netns $ns differs from $(basename "$expected") ($n peer lines differ)"
     fi
 }
 
 is_kernel_wireguard() {
-    ip -n "$1" -d link show "$2" | grep -q -E '^ +wireguard( |$)' || fail "$2 in netns $1 is not a kernel wireguard link"
+    ip -n "$1" -d link show "$2" | grep -q -E '^ +wireguard( |$)' ||
+        fail "$2 in netns $1 is not a kernel wireguard link"
 }
 
 # --- harness -------------------------------------------------------------------------------------------
@@ -114,7 +116,8 @@ topology() {
 # The rest of KernelRouteTests does not depend on the module and runs on the host.
 swift_kernel_tests() {
     [ -x /usr/bin/sigil-tests.xctest ] || fail "test binary not in the initramfs (SIGIL_TEST_BIN)"
-    SIGIL_REQUIRE_WIREGUARD_KERNEL=1 NO_COLOR=1 TERM=dumb /usr/bin/sigil-tests.xctest --testing-library swift-testing \
+    SIGIL_REQUIRE_WIREGUARD_KERNEL=1 NO_COLOR=1 TERM=dumb timeout 240 \
+        /usr/bin/sigil-tests.xctest --testing-library swift-testing \
         --filter 'KernelBackendTests' --filter 'KernelRouteTests/(wireGuardLinkKind|genericFamilyResolution)' \
         >/tmp/swift-tests.out 2>&1
     rc=$?
@@ -148,6 +151,16 @@ ref_down() {
 
 # --- Sigil --------------------------------------------------------------------------------------------
 
+# Runs sigil in namespace NS with a deadline, so a hang fails its step instead of the whole VM run.
+sigil_in() {
+    ns=$1
+    shift
+    timeout 120 /usr/sbin/ip netns exec "$ns" sigil "$@"
+    rc=$?
+    [ $rc -eq 143 ] && echo "sigil $* did not finish within 120 s"
+    return $rc
+}
+
 # A step that needs a sigil subcommand fails honestly when the binary lacks it. (`--help` alone is not
 # enough: argument-parser answers an unknown subcommand's --help with the parent's help and status 0.)
 need_sigil() {
@@ -157,17 +170,17 @@ need_sigil() {
 
 sigil_up() {
     need_sigil tunnel up || return 1
-    ip netns exec "$1" sigil tunnel up "$2"
+    sigil_in "$1" tunnel up "$2"
 }
 
 sigil_down() {
     need_sigil tunnel down || return 1
-    ip netns exec "$1" sigil tunnel down "$2"
+    sigil_in "$1" tunnel down "$2"
 }
 
 sigil_backend_kernel() {
     need_sigil wg show || return 1
-    ip netns exec a sigil wg show >/tmp/sigil-wg-show 2>&1 || { cat /tmp/sigil-wg-show; fail "sigil wg show failed"; }
+    sigil_in a wg show >/tmp/sigil-wg-show 2>&1 || { cat /tmp/sigil-wg-show; fail "sigil wg show failed"; }
     cat /tmp/sigil-wg-show
     grep -q -i 'backend[": =]*kernel' /tmp/sigil-wg-show || fail "sigil wg show does not report backend kernel"
     ! grep -q -i 'backend[": =]*userspace' /tmp/sigil-wg-show || fail "sigil wg show reports a userspace backend"
@@ -176,12 +189,12 @@ sigil_backend_kernel() {
 
 sigil_guard_accepts_tunnel() {
     need_sigil guard laddr || return 1
-    ip netns exec a sigil guard laddr $CFG/node-tunnel.toml
+    sigil_in a guard laddr $CFG/node-tunnel.toml
 }
 
 sigil_guard_rejects_veth() {
     need_sigil guard laddr || return 1
-    if ip netns exec a sigil guard laddr $CFG/node-veth.toml >/tmp/guard.out 2>&1; then
+    if sigil_in a guard laddr $CFG/node-veth.toml >/tmp/guard.out 2>&1; then
         cat /tmp/guard.out
         fail "sigil guard laddr accepted 192.168.77.1, which is on a veth, not a wireguard interface"
     fi
@@ -207,7 +220,8 @@ tcp_over_tunnel() {
     # 10.77.0.1 exists only on wga: the bytes can only arrive through the tunnel.
     ip -n b route get 10.77.0.1 | grep -q 'dev wgb' || fail "route to 10.77.0.1 in netns b is not via wgb"
     echo "$token" | ip netns exec b timeout 20 nc -w 10 10.77.0.1 26659 >/dev/null 2>&1 &
-    wait_for 20 grep -q "$token" /tmp/recv || fail "token did not cross the tunnel from b to 10.77.0.1:26659 (received: '$(cat /tmp/recv)')"
+    wait_for 20 grep -q "$token" /tmp/recv ||
+        fail "token did not cross the tunnel from b to 10.77.0.1:26659 (received: '$(cat /tmp/recv)')"
 }
 
 handshake_nonzero() {
