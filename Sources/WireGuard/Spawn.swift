@@ -14,6 +14,9 @@ enum Spawn {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
+        // wireguard-go's daemon keeps every descriptor it inherits; hand it none of ours (netlink sockets,
+        // a signer's connections) beyond stdio.
+        closeFrom(3, &actions)
 
         var env = [String]()
         var e = environ
@@ -34,6 +37,15 @@ enum Spawn {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return (code, drain(fds[0]))
+    }
+
+    /// glibc >= 2.34 has `posix_spawn_file_actions_addclosefrom_np`, but Swift's Glibc module does not
+    /// export it; look it up at run time and skip it on older libcs.
+    static func closeFrom(_ fd: Int32, _ actions: inout posix_spawn_file_actions_t) {
+        typealias Fn = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let sym = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") // RTLD_DEFAULT
+        else { return }
+        _ = unsafeBitCast(sym, to: Fn.self)(&actions, fd)
     }
 
     /// What is buffered in a pipe right now, without waiting for more.

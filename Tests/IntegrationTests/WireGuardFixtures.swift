@@ -152,9 +152,9 @@ enum WG {
         return out
     }
 
-    /// Runs a program with posix_spawn and waitpid, collecting stdout+stderr. Used for commands that leave a
-    /// daemon behind (`sigil tunnel up` starts wireguard-go): Foundation's Process was seen never to notice
-    /// such a child's exit on this platform, leaving it a zombie and the test hung.
+    /// Runs a program with posix_spawn and waitpid, collecting stdout+stderr, with a deadline. For commands
+    /// that leave a daemon behind (`sigil tunnel up` starts wireguard-go): Foundation's Process learns of a
+    /// child's exit through a descriptor the child inherits, so a daemon that keeps it hangs the caller.
     static func exec(_ path: String, _ args: [String], timeout: Double = 60) throws -> (Int32, String) {
         var fds: [Int32] = [0, 0]
         guard Glibc.pipe(&fds) == 0 else { throw Failure(what: "pipe", output: "") }

@@ -57,8 +57,11 @@ struct UserspaceBackendTests {
         let lines = dump.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
         #expect(lines.first?[1] == sk.publicKey().base64)
         #expect(lines.first?[2] == String(d.listenPort))
-        #expect(lines.dropFirst().first?[0] == p1.base64)
-        #expect(lines.dropFirst().first?[2] == "192.0.2.7:51821")
+        // wg sorts peers by handshake time, so find p1's line by key.
+        let p1Line = lines.dropFirst().first { $0.first == p1.base64 }
+        #expect(p1Line?[2] == "192.0.2.7:51821")
+        #expect(p1Line?[7] == "25")
+        #expect(lines.count == 3)
 
         var fewer = desired
         fewer.peers.removeFirst()
