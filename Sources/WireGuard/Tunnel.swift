@@ -18,21 +18,28 @@ public struct Tunnel {
         if let refusal = TunnelPlan.unsupported(config) { throw refusal }
         let name = config.name
         let rt = try RouteNetlink()
-        var report = [String]()
-        var link = try rt.links().first { $0.name == name }
-        let backend: any WireGuardBackend
-        if let existing = link {
-            backend = try Self.liveBackend(existing, userspace: userspace)
-            if choice != .auto, (backend is UserspaceBackend) != (choice == .userspace) {
-                throw WireGuardError(code: .unsupported, reason: "\(name) already runs on the \(backend.name) "
-                    + "backend; run `sigil tunnel down` first to switch to \(choice.rawValue)")
+        guard let existing = try rt.links().first(where: { $0.name == name }) else {
+            let backend = try create(choice, rt)
+            do {
+                return try apply(backend, rt, link: try rt.link(named: name),
+                                 report: ["created \(name) (\(backend.name))"])
+            } catch {
+                // Like wg-quick's cleanup trap: a link this run created is not left half-configured.
+                _ = try? Self.down(interface: name, userspace: userspace)
+                throw error
             }
-        } else {
-            backend = try create(choice, rt)
-            report.append("created \(name) (\(backend.name))")
-            link = try rt.link(named: name)
         }
+        let backend = try Self.liveBackend(existing, userspace: userspace)
+        if choice != .auto, (backend is UserspaceBackend) != (choice == .userspace) {
+            throw WireGuardError(code: .unsupported, reason: "\(name) already runs on the \(backend.name) "
+                + "backend; run `sigil tunnel down` first to switch to \(choice.rawValue)")
+        }
+        return try apply(backend, rt, link: existing, report: [])
+    }
 
+    func apply(_ backend: any WireGuardBackend, _ rt: RouteNetlink, link: Link, report: [String]) throws -> [String] {
+        let name = config.name
+        var report = report
         let desired = try config.deviceConfig
         let changes = desired.changes(from: try backend.device(named: name))
         if !changes.isEmpty {
@@ -40,7 +47,7 @@ public struct Tunnel {
             report.append(Self.describe(changes))
         }
 
-        guard let index = link?.index else { throw WireGuardError(code: .noSuchInterface, reason: "\(name) vanished") }
+        let index = link.index
         let liveAddresses = try rt.addresses().filter { $0.interfaceIndex == index }.map(\.cidr)
         for a in TunnelPlan.missingAddresses(config.addresses, live: liveAddresses) {
             try rt.addAddress(a, interface: name)

@@ -22,7 +22,7 @@ public struct WireGuardError: Error, Hashable, CustomStringConvertible {
     }
     @inline(never)
     static func keyFile(_ path: String, _ detail: String) -> WireGuardError {
-        WireGuardError(code: .keyFile, reason: "key file \(path): \(detail)")
+        WireGuardError(code: .keyFile, reason: "\(path): \(detail)")
     }
     @inline(never)
     static func insecureKeyFile(_ path: String, mode: UInt32) -> WireGuardError {

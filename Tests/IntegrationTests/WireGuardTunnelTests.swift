@@ -133,6 +133,24 @@ struct WireGuardTunnelTests {
         }
     }
 
+    /// A failure after the link was created (here: the listen port is taken) leaves nothing behind.
+    @Test func failedUpRemovesWhatItCreated() throws {
+        let pair = try WireGuardPair()
+        defer { pair.cleanup() }
+        #expect(try pair.sigil(pair.nsA, ["tunnel", "up", pair.confA]).0 == 0)
+        let ifC = WG.unique("wgC")
+        defer { unlink("/var/run/wireguard/\(ifC).sock") }
+        let confC = pair.dir.path("\(ifC).conf")
+        let (_, key) = try pair.sigil(pair.nsA, ["wg", "genkey"])
+        try WG.writeSecret(confC, "[Interface]\nPrivateKey = \(key.trimmed)\nListenPort = 51820\nAddress = 10.201.0.1/24\n")
+        let (rc, out) = try pair.sigil(pair.nsA, ["tunnel", "up", confC])
+        #expect(rc == 1)
+        #expect(out.contains("errno=-98"), "\(out)")
+        #expect(WG.eventually { (try? WG.ip(["-n", pair.nsA, "link", "show", ifC])) == nil }, "no half-made \(ifC)")
+        #expect(!FileManager.default.fileExists(atPath: "/var/run/wireguard/\(ifC).sock"))
+        #expect(try pair.sigil(pair.nsA, ["tunnel", "show", pair.ifA]).0 == 0, "the other tunnel is untouched")
+    }
+
     @Test(.enabled(if: !FileManager.default.fileExists(atPath: "/sys/module/wireguard")))
     func kernelBackendReportsMissingModule() throws {
         let pair = try WireGuardPair()
