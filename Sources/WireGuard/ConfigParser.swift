@@ -68,11 +68,12 @@ struct ConfigParser {
         let key = trim(content[..<eq]).lowercased()
         // Hooks keep everything after `=`, `#` included, as wg-quick does since 2025.
         let isHook = ["preup", "postup", "predown", "postdown"].contains(key)
-        let valueSource = isHook ? line[line.index(after: line.firstIndex(of: "=")!)...] : content[content.index(after: eq)...]
-        let value = trim(valueSource)
+        let rawEq = line.firstIndex(of: "=") ?? line.endIndex
+        let value = isHook ? trim(line[line.index(after: rawEq)...]) : trim(content[content.index(after: eq)...])
         switch section {
         case .none:
-            throw WireGuardError.config(file, line: number, shown(line), "key outside a section; start with [Interface]")
+            throw WireGuardError.config(file, line: number, shown(line),
+                                        "key outside a section; start with [Interface]")
         case .interface:
             try interfaceKey(key, value, line: line, number: number)
         case .peer:

@@ -16,7 +16,9 @@ extension TunnelConfig {
         for p in peers {
             out += ["", "[Peer]", "PublicKey = \(p.publicKey.base64)"]
             if let k = p.presharedKey { out.append("PresharedKey = \(k.base64)") }
-            if !p.allowedIPs.isEmpty { out.append("AllowedIPs = " + p.allowedIPs.map(\.description).joined(separator: ", ")) }
+            if !p.allowedIPs.isEmpty {
+                out.append("AllowedIPs = " + p.allowedIPs.map(\.description).joined(separator: ", "))
+            }
             if let e = p.endpoint { out.append("Endpoint = \(e)") }
             if let k = p.persistentKeepalive { out.append("PersistentKeepalive = \(k)") }
         }

@@ -2,7 +2,9 @@ import Sockets
 
 extension DeviceConfig {
     /// Nothing to send: no device field and no peer.
-    public var isEmpty: Bool { privateKey == nil && listenPort == nil && fwmark == nil && !replacePeers && peers.isEmpty }
+    public var isEmpty: Bool {
+        privateKey == nil && listenPort == nil && fwmark == nil && !replacePeers && peers.isEmpty
+    }
 
     /// The changes that turn `live` into this desired state, like `wg syncconf` but without REPLACE_PEERS:
     /// vanished peers get `remove`, changed fields are set, unchanged peers are left out entirely (their

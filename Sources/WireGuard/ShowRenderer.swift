@@ -31,7 +31,9 @@ enum ShowRenderer {
 
     /// "1 hour, 2 minutes, 5 seconds", as wg's `pretty_time`.
     static func duration(_ total: Int64) -> String {
-        let units: [(Int64, String)] = [(365 * 86400, "year"), (86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")]
+        let units: [(Int64, String)] = [
+            (365 * 86400, "year"), (86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"),
+        ]
         var left = total
         var parts = [String]()
         for (size, name) in units where left >= size {

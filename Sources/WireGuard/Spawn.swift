@@ -3,7 +3,9 @@ import Glibc
 /// Runs a program to completion with posix_spawn and waitpid, capturing stdout and stderr.
 /// Unlike reading a pipe to EOF, this returns when the program exits even if it leaves a daemon behind.
 enum Spawn {
-    static func run(_ path: String, _ args: [String], unsetting: [String] = []) throws -> (status: Int32, output: String) {
+    static func run(_ path: String, _ args: [String], unsetting: [String] = []) throws
+        -> (status: Int32, output: String)
+    {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw WireGuardError.system("pipe", errno: errno) }
         fds.forEach { _ = fcntl($0, F_SETFD, FD_CLOEXEC) }

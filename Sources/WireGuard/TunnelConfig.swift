@@ -69,9 +69,10 @@ public struct TunnelPeer: Hashable, Sendable {
 
     /// The desired peer state; a hostname endpoint is resolved here.
     func peerConfig() throws -> PeerConfig {
-        PeerConfig(publicKey: publicKey, presharedKey: presharedKey ?? WireGuardKey(raw: .init(repeating: 0, count: 32)),
-                   endpoint: try endpoint?.resolve(), persistentKeepalive: persistentKeepalive ?? 0,
-                   allowedIPs: allowedIPs)
+        let none = WireGuardKey(raw: .init(repeating: 0, count: 32))
+        return PeerConfig(publicKey: publicKey, presharedKey: presharedKey ?? none,
+                          endpoint: try endpoint?.resolve(), persistentKeepalive: persistentKeepalive ?? 0,
+                          allowedIPs: allowedIPs)
     }
 }
 

@@ -9,12 +9,17 @@ enum TunnelPlan {
     /// wg-quick features sigil does not perform, each refused with what to do instead.
     static func unsupported(_ c: TunnelConfig) -> WireGuardError? {
         func no(_ what: String, _ fix: String) -> WireGuardError {
-            WireGuardError(code: .unsupported, reason: "\(c.name).conf: \(what) is not supported by sigil tunnel; \(fix)")
+            WireGuardError(code: .unsupported,
+                           reason: "\(c.name).conf: \(what) is not supported by sigil tunnel; \(fix)")
         }
-        if c.privateKey == nil { return no("an [Interface] without PrivateKey", "add `PrivateKey = <wg genkey output>'") }
+        if c.privateKey == nil {
+            return no("an [Interface] without PrivateKey", "add `PrivateKey = <sigil wg genkey output>'")
+        }
         if !c.dns.isEmpty { return no("DNS =", "remove it (a signer link needs no resolver) or set it up yourself") }
         let hooks = c.preUp + c.postUp + c.preDown + c.postDown
-        if !hooks.isEmpty { return no("PreUp/PostUp/PreDown/PostDown hooks", "run those commands around `sigil tunnel up`") }
+        if !hooks.isEmpty {
+            return no("PreUp/PostUp/PreDown/PostDown hooks", "run those commands around `sigil tunnel up`")
+        }
         if c.saveConfig { return no("SaveConfig = true", "remove it; sigil never rewrites the config") }
         if case .number(let n) = c.table { return no("Table = \(n)", "use `Table = auto' or `Table = off'") }
         if c.table == .auto, let full = c.peers.flatMap(\.allowedIPs).first(where: { $0.prefixLength == 0 }) {

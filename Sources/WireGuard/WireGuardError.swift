@@ -26,7 +26,8 @@ public struct WireGuardError: Error, Hashable, CustomStringConvertible {
     }
     @inline(never)
     static func insecureKeyFile(_ path: String, mode: UInt32) -> WireGuardError {
-        WireGuardError(code: .insecureKeyFile, reason: "\(path) holds a private key but has mode \(String(mode & 0o777, radix: 8)), "
+        let octal = String(mode & 0o777, radix: 8)
+        return WireGuardError(code: .insecureKeyFile, reason: "\(path) holds a private key but has mode \(octal), "
             + "readable by group or others; run `chmod 600 \(path)` and check who may have read it")
     }
     @inline(never)

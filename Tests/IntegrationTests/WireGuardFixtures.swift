@@ -33,7 +33,8 @@ final class WireGuardPair {
     /// Keys through the real CLI: `sigil wg genkey --out`, `sigil wg genpsk --out`, `sigil wg pubkey`.
     private func writeConfigs() throws {
         for name in ["a.key", "b.key", "psk"] {
-            let (rc, out) = try WG.exec(Built.sigil.path, ["wg", name == "psk" ? "genpsk" : "genkey", "--out", dir.path(name)])
+            let command = name == "psk" ? "genpsk" : "genkey"
+            let (rc, out) = try WG.exec(Built.sigil.path, ["wg", command, "--out", dir.path(name)])
             guard rc == 0 else { throw WG.Failure(what: "sigil wg genkey", output: out) }
         }
         let skA = try String(contentsOfFile: dir.path("a.key"), encoding: .utf8).trimmed
@@ -60,7 +61,8 @@ final class WireGuardPair {
         let path = dir.path("\(ifA).conf")
         let old = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         func keep(_ key: String) -> String {
-            old.split(separator: "\n").first { $0.hasPrefix(key + " = ") }.map { String($0.dropFirst(key.count + 3)) } ?? ""
+            let line = old.split(separator: "\n").first { $0.hasPrefix(key + " = ") }
+            return line.map { String($0.dropFirst(key.count + 3)) } ?? ""
         }
         let sk = privateKey ?? keep("PrivateKey"), ps = psk ?? keep("PresharedKey")
         try? FileManager.default.removeItem(atPath: path)
@@ -89,7 +91,9 @@ final class WireGuardPair {
 
     /// `wg show IF latest-handshakes` (real wg(8), reading the shared socket), in seconds since the epoch.
     func latestHandshake(_ iface: String) -> Int64 {
-        guard let (rc, out) = try? WG.exec("/usr/bin/wg", ["show", iface, "latest-handshakes"]), rc == 0 else { return 0 }
+        guard let (rc, out) = try? WG.exec("/usr/bin/wg", ["show", iface, "latest-handshakes"]), rc == 0 else {
+            return 0
+        }
         return out.split(separator: "\t").last.flatMap { Int64($0.trimmed) } ?? 0
     }
 
@@ -188,7 +192,8 @@ enum WG {
             guard Date() < deadline else {
                 kill(pid, SIGKILL)
                 waitpid(pid, &status, 0)
-                throw Failure(what: "\(args.joined(separator: " ")) timed out", output: String(decoding: out, as: UTF8.self))
+                throw Failure(what: "\(args.joined(separator: " ")) timed out",
+                              output: String(decoding: out, as: UTF8.self))
             }
             var p = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
             _ = poll(&p, 1, 50)

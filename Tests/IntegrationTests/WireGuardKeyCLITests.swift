@@ -9,7 +9,8 @@ struct WireGuardKeyCLITests {
         let (rc, sk) = try WG.exec(Built.sigil.path, ["wg", "genkey"])
         #expect(rc == 0)
         #expect(sk.count == 45 && sk.hasSuffix("=\n"))
-        #expect(try WG.pipe(Built.sigil.path, ["wg", "pubkey"], input: sk) == WG.pipe("/usr/bin/wg", ["pubkey"], input: sk))
+        #expect(try WG.pipe(Built.sigil.path, ["wg", "pubkey"], input: sk)
+            == WG.pipe("/usr/bin/wg", ["pubkey"], input: sk))
         let theirs = try WG.exec("/usr/bin/wg", ["genkey"]).1
         #expect(try WG.pipe(Built.sigil.path, ["wg", "pubkey"], input: theirs)
             == WG.pipe("/usr/bin/wg", ["pubkey"], input: theirs))

@@ -72,7 +72,8 @@ struct WireGuardTunnelTests {
     /// Listener in A on the tunnel address, client in B; both are python3 one-liners (test tooling only).
     func exchangeTCP(_ pair: WireGuardPair) throws {
         let port = Int.random(in: 20000..<30000)
-        let server = try Child(URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "exec", pair.nsA, "/usr/bin/python3", "-c", """
+        let ip = URL(fileURLWithPath: "/usr/sbin/ip")
+        let server = try Child(ip, ["netns", "exec", pair.nsA, "/usr/bin/python3", "-c", """
             import socket
             l = socket.socket(); l.bind(("10.200.0.1", \(port))); l.listen(1); print("listening", flush=True)
             c, a = l.accept(); print("peer", a[0], flush=True); c.sendall(b"pong"); c.close()
@@ -142,7 +143,8 @@ struct WireGuardTunnelTests {
         defer { unlink("/var/run/wireguard/\(ifC).sock") }
         let confC = pair.dir.path("\(ifC).conf")
         let (_, key) = try pair.sigil(pair.nsA, ["wg", "genkey"])
-        try WG.writeSecret(confC, "[Interface]\nPrivateKey = \(key.trimmed)\nListenPort = 51820\nAddress = 10.201.0.1/24\n")
+        try WG.writeSecret(confC, "[Interface]\nPrivateKey = \(key.trimmed)\nListenPort = 51820\n"
+                               + "Address = 10.201.0.1/24\n")
         let (rc, out) = try pair.sigil(pair.nsA, ["tunnel", "up", confC])
         #expect(rc == 1)
         #expect(out.contains("errno=-98"), "\(out)")

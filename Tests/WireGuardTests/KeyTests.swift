@@ -75,8 +75,9 @@ struct KeyTests {
         // Last char before `=` carries 2 unused bits; `N` sets them, so the encoding is not canonical.
         let nonCanonical = String(good.dropLast(2)) + "N="
         #expect(throws: WireGuardError(code: .invalidKey, reason: "")) { try WireGuardKey(base64: nonCanonical) }
-        #expect(throws: WireGuardError(code: .invalidKey, reason: "")) { try WireGuardKey(base64: String(good.dropLast())) }
-        #expect(throws: WireGuardError(code: .invalidKey, reason: "")) { try WireGuardKey(base64: " " + good.dropLast()) }
+        let bad = WireGuardError(code: .invalidKey, reason: "")
+        #expect(throws: bad) { try WireGuardKey(base64: String(good.dropLast())) }
+        #expect(throws: bad) { try WireGuardKey(base64: " " + good.dropLast()) }
     }
 
     @Test func secretKeyTextIsNeverQuoted() {

@@ -35,8 +35,8 @@ struct TunnelPlanTests {
 
     @Test func acceptsTableOffAndPlainConfigs() throws {
         #expect(TunnelPlan.unsupported(try Self.config("Table = off\nSaveConfig = false")) == nil)
-        #expect(TunnelPlan.unsupported(try Self.config(
-            "Table = off\n[Peer]\nPublicKey = C5+OsCoGFDFq8X/UGa6jj2GO9r7Q/sCbErVab+gBWhU=\nAllowedIPs = 0.0.0.0/0")) == nil)
+        let fullTunnel = "[Peer]\nPublicKey = C5+OsCoGFDFq8X/UGa6jj2GO9r7Q/sCbErVab+gBWhU=\nAllowedIPs = 0.0.0.0/0"
+        #expect(TunnelPlan.unsupported(try Self.config("Table = off\n" + fullTunnel)) == nil)
         #expect(TunnelPlan.unsupported(try TunnelConfig.parse("[Interface]\n", name: "wg0"))?.reason
             .contains("PrivateKey") == true)
     }

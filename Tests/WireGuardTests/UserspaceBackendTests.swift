@@ -33,7 +33,8 @@ struct UserspaceBackendTests {
         let p1 = WireGuardKey.generatePrivate().publicKey(), p2 = WireGuardKey.generatePrivate().publicKey()
         let psk = WireGuardKey.generatePreshared()
         let desired = DeviceConfig(privateKey: sk, listenPort: 0, fwmark: 0, peers: [
-            PeerConfig(publicKey: p1, presharedKey: psk, endpoint: Endpoint(address: IPAddress("192.0.2.7")!, port: 51821),
+            PeerConfig(publicKey: p1, presharedKey: psk,
+                       endpoint: Endpoint(address: IPAddress("192.0.2.7")!, port: 51821),
                        persistentKeepalive: 25, allowedIPs: [CIDR("10.200.0.2/32")!, CIDR("fd00::/64")!]),
             PeerConfig(publicKey: p2, allowedIPs: [CIDR("10.200.0.3/32")!]),
         ])

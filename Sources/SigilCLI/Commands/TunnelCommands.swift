@@ -41,7 +41,8 @@ extension TunnelCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the interface as `wg show` does, with its backend.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the interface as `wg show` does, with its backend.")
 
         @Argument(help: "The wg-quick config or the interface name.")
         var config: String

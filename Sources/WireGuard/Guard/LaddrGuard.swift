@@ -64,7 +64,9 @@ public enum LaddrGuard {
         -> Result<GuardedListen, GuardError>
     {
         let wg = interfaces.filter(\.isWireGuard)
-        let suggestion = wg.flatMap { i in i.addresses.filter { $0.address.isPrivate }.map { "\($0.address) (\(i.name))" } }
+        let suggestion = wg.flatMap { i in
+            i.addresses.filter { $0.address.isPrivate }.map { "\($0.address) (\(i.name))" }
+        }
         let hint = suggestion.isEmpty
             ? "bring the WireGuard tunnel up and use its address, e.g. tcp://10.200.0.1:26659"
             : "use a WireGuard address: " + suggestion.joined(separator: ", ")
