@@ -134,6 +134,20 @@ struct WireGuardTunnelTests {
         }
     }
 
+    /// With the validator side down there is no handshake: the gate and the guard both refuse.
+    @Test func noPeerNoHandshakeNoDial() throws {
+        let pair = try WireGuardPair()
+        defer { pair.cleanup() }
+        #expect(try pair.sigil(pair.nsB, ["tunnel", "up", pair.confB]).0 == 0)
+        let (rc, out) = try pair.sigil(pair.nsB, ["tunnel", "wait-handshake", pair.confB, "--timeout", "3"])
+        #expect(rc == 1)
+        #expect(out.contains("no handshake with peer \(pair.pubA) on \(pair.ifB) within 3 s"), "\(out)")
+        let (rcG, refused) = try pair.sigil(pair.nsB, ["guard", "route", "--interface", pair.ifB, "10.200.0.1"])
+        #expect(rcG == 1)
+        #expect(refused.contains("latest handshake with the validator's peer on \(pair.ifB) never happened"),
+                "\(refused)")
+    }
+
     /// A failure after the link was created (here: the listen port is taken) leaves nothing behind.
     @Test func failedUpRemovesWhatItCreated() throws {
         let pair = try WireGuardPair()
