@@ -12,7 +12,11 @@ final class WireGuardPair {
     let dir: TempDir
     var pubA = "", pubB = ""
 
-    init() throws {
+    /// With `ipv6`, both sides also get fd00:200::/64 addresses and the peers route them.
+    let ipv6: Bool
+
+    init(ipv6: Bool = false) throws {
+        self.ipv6 = ipv6
         dir = try TempDir("sigil-wg")
         do {
             try WG.ip(["netns", "add", nsA])
@@ -46,12 +50,12 @@ final class WireGuardPair {
         try WG.writeSecret(dir.path("\(ifB).conf"), """
             [Interface]
             PrivateKey = \(skB)
-            Address = 10.200.0.2/32
+            Address = 10.200.0.2/32\(ipv6 ? ", fd00:200::2/128" : "")
 
             [Peer]
             PublicKey = \(pubA)
             PresharedKey = \(psk)
-            AllowedIPs = 10.200.0.1/32
+            AllowedIPs = 10.200.0.1/32\(ipv6 ? ", fd00:200::1/128" : "")
             Endpoint = 192.0.2.1:51820
             PersistentKeepalive = 25
             """)
@@ -69,13 +73,13 @@ final class WireGuardPair {
         try WG.writeSecret(path, """
             [Interface]
             PrivateKey = \(sk)
-            Address = 10.200.0.1/24
+            Address = 10.200.0.1/24\(ipv6 ? ", fd00:200::1/64" : "")
             ListenPort = 51820
 
             [Peer]
             PublicKey = \(pubB)
             PresharedKey = \(ps)
-            AllowedIPs = 10.200.0.2/32
+            AllowedIPs = 10.200.0.2/32\(ipv6 ? ", fd00:200::2/128" : "")
             \(extra)
             """)
     }

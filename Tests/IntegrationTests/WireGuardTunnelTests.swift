@@ -148,6 +148,27 @@ struct WireGuardTunnelTests {
                 "\(refused)")
     }
 
+    /// IPv6 tunnel addresses and routes go over the same rtnetlink calls; the guard picks the v6 source.
+    @Test func ipv6AddressesRoutesAndGuard() throws {
+        let pair = try WireGuardPair(ipv6: true)
+        defer { pair.cleanup() }
+        let (rcA, upA) = try pair.sigil(pair.nsA, ["tunnel", "up", pair.confA])
+        #expect(rcA == 0, "\(upA)")
+        #expect(upA.contains("address fd00:200::1/64"))
+        #expect(!upA.contains("route fd00:200::2/128"), "fd00:200::1/64 covers it")
+        let (rcB, upB) = try pair.sigil(pair.nsB, ["tunnel", "up", pair.confB])
+        #expect(rcB == 0, "\(upB)")
+        #expect(upB.contains("route fd00:200::1/128 dev \(pair.ifB)"))
+        #expect(try WG.ip(["-6", "-n", pair.nsB, "route", "show", "dev", pair.ifB]).contains("fd00:200::1"))
+        #expect(try WG.ip(["-6", "-n", pair.nsB, "address", "show", "dev", pair.ifB]).contains("fd00:200::2/128"))
+        #expect(try pair.sigil(pair.nsB, ["tunnel", "wait-handshake", pair.confB]).0 == 0)
+        let (rcG, ok) = try pair.sigil(pair.nsB, ["guard", "route", "--interface", pair.ifB, "fd00:200::1"])
+        #expect(rcG == 0, "\(ok)")
+        #expect(ok.contains("from fd00:200::2 on \(pair.ifB)"), "\(ok)")
+        let (_, again) = try pair.sigil(pair.nsB, ["tunnel", "up", pair.confB])
+        #expect(again.contains("already up to date"), "\(again)")
+    }
+
     /// A failure after the link was created (here: the listen port is taken) leaves nothing behind.
     @Test func failedUpRemovesWhatItCreated() throws {
         let pair = try WireGuardPair()
