@@ -20,7 +20,10 @@ extension DeviceConfig {
             out.peers.append(PeerConfig(publicKey: p.publicKey, remove: true))
         }
         let liveByKey = Dictionary(live.peers.map { ($0.publicKey, $0) }, uniquingKeysWith: { a, _ in a })
-        for want in peers where !want.remove {
+        // WireGuard silently ignores a peer with the device's own public key; asking again each run would
+        // make `up` never settle.
+        let own = (privateKey ?? live.privateKey)?.publicKey()
+        for want in peers where !want.remove && want.publicKey != own {
             if let have = liveByKey[want.publicKey] {
                 if let change = want.changes(from: have) { out.peers.append(change) }
             } else {

@@ -96,4 +96,10 @@ struct DeviceDiffTests {
         d.listenPort = 0
         #expect(d.changes(from: Self.live).isEmpty)
     }
+
+    @Test func peerWithOwnKeyIsIgnoredLikeWireGuardDoes() {
+        var d = Self.desired
+        d.peers.append(PeerConfig(publicKey: Self.me.publicKey(), allowedIPs: [CIDR("10.0.0.9/32")!]))
+        #expect(d.changes(from: Self.live).isEmpty)
+    }
 }

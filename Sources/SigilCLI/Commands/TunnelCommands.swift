@@ -72,7 +72,7 @@ extension TunnelCommand {
 }
 
 /// `wg0.conf` or a path to it → `wg0`; a bare valid name is taken as is.
-func interfaceName(_ argument: String) throws -> String {
+private func interfaceName(_ argument: String) throws -> String {
     if !argument.hasSuffix(".conf"), TunnelConfig.isValidInterfaceName(argument) { return argument }
     return try TunnelConfig.interfaceName(forPath: argument)
 }

@@ -58,7 +58,10 @@ extension WireGuardCommand {
                 return
             }
             let names = try Tunnel.interfaces()
-            if names.isEmpty { print("no WireGuard interfaces") }
+            if names.isEmpty {
+                print("no WireGuard interfaces")
+                return
+            }
             print(try names.map { try Tunnel.show(interface: $0) }.joined(separator: "\n"), terminator: "")
         }
     }
@@ -79,7 +82,7 @@ private func emit(_ key: WireGuardKey, out: String?) throws {
     print(key.base64)
 }
 
-func readAll(fd: Int32, limit: Int) -> [UInt8] {
+private func readAll(fd: Int32, limit: Int) -> [UInt8] {
     var out = [UInt8]()
     var buf = [UInt8](repeating: 0, count: 512)
     while out.count < limit {
