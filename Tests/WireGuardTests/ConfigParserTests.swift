@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TestSupport
 import Sockets
 @testable import WireGuard
 
@@ -136,5 +138,28 @@ struct ConfigParserTests {
         #expect(d.listenPort == nil)
         #expect(d.peers[0].presharedKey?.isZero == true)
         #expect(d.peers[0].persistentKeepalive == 0)
+    }
+}
+
+struct ConfigLoadTests {
+    @Test func loadRefusesReadableConfigAndNamesTheInterface() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.path("wgL.conf")
+        let text = "[Interface]\nPrivateKey = \(ConfigParserTests.sk)\n"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8),
+                                               attributes: [.posixPermissions: 0o600]))
+        #expect(try TunnelConfig.load(path: path).name == "wgL")
+        chmod(path, 0o644)
+        #expect(throws: WireGuardError(code: .insecureKeyFile, reason: "")) { try TunnelConfig.load(path: path) }
+    }
+
+    @Test func namedEndpointResolves() throws {
+        let e = try HostPort(host: "localhost", port: 51820).resolve()
+        #expect(e.address.isLoopback)
+        #expect(e.port == 51820)
+        #expect(throws: WireGuardError(code: .config, reason: "")) {
+            try HostPort(host: "no-such-host.invalid", port: 1).resolve()
+        }
     }
 }
