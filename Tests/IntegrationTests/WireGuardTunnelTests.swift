@@ -70,7 +70,7 @@ struct WireGuardTunnelTests {
     }
 
     /// Listener in A on the tunnel address, client in B; both are python3 one-liners (test tooling only).
-    func exchangeTCP(_ pair: WireGuardPair) throws {
+    func exchangeTCP(_ pair: WireGuardPair, source: String? = nil, device: String? = nil) throws {
         let port = Int.random(in: 20000..<30000)
         let ip = URL(fileURLWithPath: "/usr/sbin/ip")
         let server = try Child(ip, ["netns", "exec", pair.nsA, "/usr/bin/python3", "-c", """
@@ -81,7 +81,10 @@ struct WireGuardTunnelTests {
         #expect(server.waitForOutput(timeout: 10) { $0.contains("listening") })
         let (rc, reply) = try WG.exec("/usr/sbin/ip", ["netns", "exec", pair.nsB, "/usr/bin/python3", "-c", """
             import socket
-            s = socket.create_connection(("10.200.0.1", \(port)), 5); print(s.recv(16).decode())
+            s = socket.socket(); s.settimeout(5)
+            \(device.map { "s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b\"\($0)\")" } ?? "")
+            \(source.map { "s.bind((\"\($0)\", 0))" } ?? "")
+            s.connect(("10.200.0.1", \(port))); print(s.recv(16).decode())
             """])
         #expect(rc == 0, "\(reply)")
         #expect(reply.contains("pong"))
@@ -104,6 +107,15 @@ struct WireGuardTunnelTests {
         let (rc, ok) = try pair.sigil(pair.nsB, ["guard", "route", "--interface", pair.ifB, "10.200.0.1"])
         #expect(rc == 0, "\(ok)")
         #expect(ok.contains("from 10.200.0.2 on \(pair.ifB)"))
+        // What the signer does with the answer: bind to that source and device, then connect.
+        try exchangeTCP(pair, source: "10.200.0.2", device: pair.ifB)
+        let (rcOff, off) = try WG.exec("/usr/sbin/ip", ["netns", "exec", pair.nsB, "/usr/bin/python3", "-c", """
+            import socket
+            s = socket.socket(); s.settimeout(3)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"vB")
+            s.connect(("10.200.0.1", 9))
+            """])
+        #expect(rcOff != 0, "bound to the veth, the tunnel address is unreachable: \(off)")
         let (rcV, veth) = try pair.sigil(pair.nsB, ["guard", "route", "--interface", "vB", "10.200.0.1"])
         #expect(rcV == 1)
         #expect(veth.contains("interface vB is of kind veth, not WireGuard"), "\(veth)")
