@@ -3,16 +3,25 @@ import Sockets
 import SigilCrypto
 import WireGuard
 
-/// One file of a bundle, relative to the output directory.
+/// One file (or empty directory) of a bundle, relative to the output directory.
 public struct BundleFile: Hashable, Sendable {
     public let path: String
     public let contents: String
     public let mode: UInt16
+    public let isDirectory: Bool
 
     public init(_ path: String, _ contents: String, mode: UInt16 = 0o644) {
         self.path = path
         self.contents = contents
         self.mode = mode
+        self.isDirectory = false
+    }
+
+    public init(directory path: String, mode: UInt16 = 0o700) {
+        self.path = path
+        self.contents = ""
+        self.mode = mode
+        self.isDirectory = true
     }
 }
 
@@ -61,6 +70,7 @@ public struct BundlePlan: Sendable {
                 BundleFile(conf, tunnel.render(), mode: 0o600),
                 BundleFile("sigil.toml", Templates.signerConfig(r, home: signerHome)),
                 BundleFile("secrets/kms-identity.key", Base64.encode(seed), mode: 0o600),
+                BundleFile(directory: "state"),
                 BundleFile("compose.yml", Templates.signerCompose(r)),
             ] + fw + [BundleFile("README.md", Templates.signerReadme(r, home: signerHome))]
         }

@@ -18,6 +18,11 @@ public enum BundleWriter {
                                    attributes: [.posixPermissions: 0o700])
             for file in files {
                 let path = directory + "/" + file.path
+                if file.isDirectory {
+                    try fm.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                           attributes: [.posixPermissions: Int(file.mode)])
+                    continue
+                }
                 let parent = (path as NSString).deletingLastPathComponent
                 try fm.createDirectory(atPath: parent, withIntermediateDirectories: true,
                                        attributes: [.posixPermissions: 0o700])

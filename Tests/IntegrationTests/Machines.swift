@@ -61,7 +61,7 @@ final class Machine: @unchecked Sendable {
 
     /// Joins two machines with a veth pair and addresses them.
     static func link(_ a: Machine, _ aAddr: String, _ b: Machine, _ bAddr: String) throws {
-        let ia = "v\(b.name.suffix(6))", ib = "v\(a.name.suffix(6))"
+        let ia = "v\(b.name)", ib = "v\(a.name)"
         try sh("ip link add \(ia) netns \(a.name) type veth peer name \(ib) netns \(b.name)")
         try a.exec("ip addr add \(aAddr) dev \(ia) && ip link set \(ia) up")
         try b.exec("ip addr add \(bAddr) dev \(ib) && ip link set \(ib) up")

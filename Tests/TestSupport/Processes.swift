@@ -88,21 +88,25 @@ public final class Child: @unchecked Sendable {
     }
 }
 
-/// Runs a command to completion and returns (status, stdout+stderr).
+/// Runs a command to completion and returns (status, stdout+stderr). Output goes through a temporary file, not a
+/// pipe, so a daemon the command leaves behind (wireguard-go forks itself) cannot hold the read open forever.
 @discardableResult
 public func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (Int32, String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = arguments
     if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = pipe
+    let capture = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-run-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: capture.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: capture) }
+    let handle = try FileHandle(forWritingTo: capture)
+    p.standardOutput = handle
+    p.standardError = handle
     p.standardInput = FileHandle.nullDevice
     try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    try handle.close()
+    return (p.terminationStatus, String(decoding: FileManager.default.contents(atPath: capture.path) ?? Data(), as: UTF8.self))
 }
 
 /// A fresh temporary directory, removed by the caller with `remove()`.
