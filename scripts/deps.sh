@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh build|test
 set -euo pipefail
 build_pkgs=(libsodium-dev libmnl-dev pkg-config)
-test_pkgs=(wireguard-go wireguard-tools nftables iptables iproute2 python3-jsonschema python3-yaml
+test_pkgs=(wireguard-go wireguard-tools nftables iptables ufw iproute2 python3-jsonschema python3-yaml
            qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils)
 case "${1:-build}" in
   build) pkgs=("${build_pkgs[@]}") ;;

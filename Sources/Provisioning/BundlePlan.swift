@@ -95,7 +95,8 @@ public struct BundlePlan: Sendable {
         let r = request
         let policy = try FirewallPolicy(
             role: role, interface: r.interface, listenPort: port,
-            peerEndpoint: PeerEndpoint(address: peerEndpoint.address, port: peerEndpoint.port),
+            // Match the peer's address only: NAT or Docker's masquerading may rewrite its source port.
+            peerEndpoint: PeerEndpoint(address: peerEndpoint.address),
             peerTunnelIP: peerIP, localTunnelIP: localIP, privvalPort: r.privvalPort, profile: profile, docker: docker)
         return [
             BundleFile("firewall/sigil.nft", NftRenderer.render(policy)),

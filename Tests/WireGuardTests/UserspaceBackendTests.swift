@@ -45,11 +45,13 @@ struct UserspaceBackendTests {
         #expect(d.privateKey == sk)
         #expect(d.publicKey == sk.publicKey())
         #expect(d.listenPort != 0)
-        #expect(d.peers.map(\.publicKey) == [p1, p2])
-        #expect(d.peers[0].presharedKey == psk)
-        #expect(d.peers[0].endpoint?.description == "192.0.2.7:51821")
-        #expect(d.peers[0].persistentKeepalive == 25)
-        #expect(Set(d.peers[0].allowedIPs) == [CIDR("10.200.0.2/32")!, CIDR("fd00::/64")!])
+        // wireguard-go lists peers in no fixed order: match them by key.
+        #expect(Set(d.peers.map(\.publicKey)) == [p1, p2])
+        let peer1 = try #require(d.peers.first { $0.publicKey == p1 })
+        #expect(peer1.presharedKey == psk)
+        #expect(peer1.endpoint?.description == "192.0.2.7:51821")
+        #expect(peer1.persistentKeepalive == 25)
+        #expect(Set(peer1.allowedIPs) == [CIDR("10.200.0.2/32")!, CIDR("fd00::/64")!])
         #expect(desired.changes(from: d).isEmpty, "re-applying the same config sends nothing")
 
         // Cross-check with wg(8), which reads the same socket.

@@ -5,7 +5,7 @@
 ufw default deny incoming
 ufw default allow outgoing
 ufw prepend deny proto udp from any to any port 51821 comment 'sigil: WireGuard from others'
-ufw prepend allow proto udp from 203.0.113.10 port 51820 to any port 51821 comment 'sigil: WireGuard from the peer'
+ufw prepend allow proto udp from 203.0.113.10 to any port 51821 comment 'sigil: WireGuard from the peer'
 ufw prepend allow proto tcp from any to any port 22 comment 'sigil: SSH stays open (--no-ssh closes it)'
 ufw prepend deny in on wg0 comment 'sigil: nothing else over the tunnel'
 ufw --force enable

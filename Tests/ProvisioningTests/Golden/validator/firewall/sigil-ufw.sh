@@ -8,7 +8,7 @@
 # ICMP (frag-needed, echo) and established replies are allowed by ufw's before.rules already.
 ufw prepend deny proto tcp from any to any port 26659 comment 'sigil: privval off the tunnel'
 ufw prepend deny proto udp from any to any port 51820 comment 'sigil: WireGuard from others'
-ufw prepend allow proto udp from 198.51.100.20 port 51821 to any port 51820 comment 'sigil: WireGuard from the peer'
+ufw prepend allow proto udp from 198.51.100.20 to any port 51820 comment 'sigil: WireGuard from the peer'
 ufw prepend deny in on wg0 comment 'sigil: nothing else over the tunnel'
 ufw prepend allow in on wg0 proto tcp from 10.200.0.2 to 10.200.0.1 port 26659 comment 'sigil: privval from the signer over the tunnel'
 # Remove: ufw status numbered, then ufw delete N for each rule commented 'sigil'.
