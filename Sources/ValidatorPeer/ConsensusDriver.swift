@@ -4,7 +4,7 @@ import SigilCrypto
 
 /// Plays the node's consensus loop against a signer: per height a public-key request, an optional
 /// proposal, a prevote and a precommit, each signature verified against the signer's key.
-public struct ConsensusDriver {
+public struct ConsensusDriver: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }

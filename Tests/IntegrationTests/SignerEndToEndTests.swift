@@ -155,4 +155,68 @@ struct SignerEndToEndTests {
 
         #expect(try conn.request(.pingRequest) == .pingResponse, "the connection is still up")
     }
+
+    /// Two sentries of one chain (one over TCP, one over a Unix socket) share one key and one state: the same
+    /// height/round/step asked by both gets the one identical signature, and a different block is refused to both.
+    @Test func sentriesShareOneStateAndGetIdenticalSignatures() throws {
+        let home = try Home()
+        defer { home.dir.remove() }
+        let tcp = try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
+        let unix = try ValidatorListener(unixPath: home.dir.path("sentry.sock"))
+        defer { tcp.close(); unix.close() }
+        try home.writeConfig(addr: tcp.address, extensions: false)
+        let second = """
+
+            [[validator]]
+            chain_id = "\(home.chain)"
+            addr = "\(unix.address)"
+            reconnect = true
+
+            """
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: home.config))
+        handle.seekToEndOfFile()
+        handle.write(Data(second.utf8))
+        try handle.close()
+        let sigil = try home.start()
+        defer { sigil.kill(SIGTERM) }
+
+        let a = try tcp.accept(timeout: 30), b = try unix.accept(timeout: 30)
+        var driverA = ConsensusDriver(chainID: home.chain), driverB = ConsensusDriver(chainID: home.chain)
+        #expect(try driverA.fetchPublicKey(a) == driverB.fetchPublicKey(b), "one key for both sentries")
+        let sentries = [(a, driverA), (b, driverB)]
+        for height in Int64(1)...20 {
+            let vote = ConsensusDriver.vote(.prevote, height: height, blockID: ConsensusDriver.blockID(height: height))
+            // Both sentries ask at once.
+            let results = Results()
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                results.set(i, Result { try sentries[i].1.signVote(sentries[i].0, vote).signature })
+            }
+            let sigs = try results.values.map { try $0.get() }
+            #expect(sigs.count == 2 && sigs[0] == sigs[1], "identical signature for both sentries at height \(height)")
+        }
+        // Sentry A signs block X at height 21; sentry B then asks for block Y there: one state means a refusal.
+        _ = try driverA.signVote(a, ConsensusDriver.vote(.prevote, height: 21, blockID: ConsensusDriver.blockID(height: 21)))
+        let y = ConsensusDriver.vote(.prevote, height: 21, blockID: ConsensusDriver.blockID(height: 21, variant: "-y"))
+        if case .signedVoteResponse(let v, let error) = try b.request(.signVoteRequest(y, chainID: home.chain)) {
+            #expect(error != nil && v.signature.isEmpty, "the other sentry cannot get a conflicting signature")
+        } else {
+            Issue.record("expected SignedVoteResponse")
+        }
+        var fork = ConsensusDriver.vote(.prevote, height: 20, blockID: ConsensusDriver.blockID(height: 20, variant: "-b"))
+        fork.timestamp.seconds += 1
+        for (conn, driver) in sentries {
+            guard case .signedVoteResponse(let v, let error) = try conn.request(.signVoteRequest(fork, chainID: driver.chainID)) else {
+                Issue.record("expected SignedVoteResponse")
+                continue
+            }
+            #expect(error != nil && v.signature.isEmpty, "a different block at a signed HRS is refused to every sentry")
+        }
+    }
+
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [Int: Result<[UInt8], Error>] = [:]
+        func set(_ i: Int, _ r: Result<[UInt8], Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+        var values: [Result<[UInt8], Error>] { lock.lock(); defer { lock.unlock() }; return slots.keys.sorted().map { slots[$0]! } }
+    }
 }
