@@ -61,8 +61,10 @@ let package = Package(
         .testTarget(name: "SignerTests", dependencies: ["Signer", "Privval", "SigilCrypto", "KeyFormats", "TestSupport"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "TestSupport"]),
         .testTarget(name: "WireGuardTests", dependencies: ["WireGuard", "Netlink", "SigilCrypto", "TestSupport"]),
-        .testTarget(name: "FirewallTests", dependencies: ["Firewall", "TestSupport"]),
-        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "WireGuard", "Firewall", "Signer", "TestSupport"]),
+        .testTarget(name: "FirewallTests", dependencies: ["Firewall", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(
+            name: "ProvisioningTests", dependencies: ["Provisioning", "WireGuard", "Firewall", "Signer", "TestSupport"],
+            exclude: ["Golden"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -64,7 +64,8 @@ import Testing
         FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644])
         let (status, output) = try run(Built.sigil.path, ["sc", "listen", "--addr", "127.0.0.1:0", "--identity", path])
         #expect(status == 1)
-        #expect(output.contains("error: identity file `\(path)' is readable by group or others"))
+        #expect(output.contains("error: key file `\(path)' has mode 0644"), "\(output)")
+        #expect(output.contains("chmod 600 \(path)"))
         #expect(!output.contains("listening on"))
     }
 

@@ -97,7 +97,8 @@ public func run(_ path: String, _ arguments: [String], environment: [String: Str
     p.arguments = arguments
     if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let capture = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-run-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: capture.path, contents: nil)
+    // 0600: `wg genkey` warns (into the output) when stdout is a world-readable file.
+    FileManager.default.createFile(atPath: capture.path, contents: nil, attributes: [.posixPermissions: 0o600])
     defer { try? FileManager.default.removeItem(at: capture) }
     let handle = try FileHandle(forWritingTo: capture)
     p.standardOutput = handle

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KeyFormats
 import SecretConnection
 import SigilCrypto
 import Sockets
@@ -25,7 +26,7 @@ struct SecretConnectionCommand: ParsableCommand {
                 say("local \(SecretConnection.peerID(of: key.publicKey))")
                 return key
             }
-            let key = try loadSeedFile(identity)
+            let key = try SoftsignKey.load(identity)
             say("local \(SecretConnection.peerID(of: key.publicKey))")
             return key
         }
@@ -104,27 +105,6 @@ private func readMessage(_ conn: SecretConnection) throws -> [UInt8]? {
     let n = header.reduce(0) { $0 << 8 | Int($1) }
     guard n <= 1 << 24 else { throw SCCommandError("peer announced a \(n)-byte message; the limit is 16 MiB") }
     return try conn.readExactly(n)
-}
-
-/// Reads a base64 32-byte Ed25519 seed, refusing files that group or others can read.
-private func loadSeedFile(_ path: String) throws -> Ed25519.PrivateKey {
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    guard let mode = (attributes?[.posixPermissions] as? NSNumber)?.uint16Value else {
-        throw SCCommandError("cannot read identity file `\(path)'")
-    }
-    guard mode & 0o044 == 0 else {
-        throw SCCommandError("identity file `\(path)' is readable by group or others; run `chmod 600 \(path)'")
-    }
-    guard var data = FileManager.default.contents(atPath: path).map(Array.init), data.count < 4096 else {
-        throw SCCommandError("cannot read identity file `\(path)' (or it is over 4 KiB)")
-    }
-    defer { wipe(&data) }
-    var text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    defer { text = "" }
-    guard var seed = try? Base64.decode(text), seed.count == 32 else {
-        throw SCCommandError("identity file `\(path)' must hold a base64 32-byte Ed25519 seed")
-    }
-    return try Ed25519.PrivateKey(seed: SecureBytes(consuming: &seed))
 }
 
 private struct SCCommandError: Error, CustomStringConvertible {
