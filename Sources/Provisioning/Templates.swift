@@ -26,31 +26,14 @@ enum Templates {
         #   docker compose -f compose.yml -f <bundle>/compose.yml up -d
         # The tunnel lives in sekai's network namespace, so sekaid can bind priv_validator_laddr on
         # \(r.validatorTunnelIP) and the privval port is reachable through the tunnel only: no bridge network, no
-        # DNAT, no 127.0.0.1 publish (the three failed attempts of the KIRA guide).
+        # DNAT, no 127.0.0.1 publish (the three failed attempts of the KIRA guide). The decrypted privval packets
+        # exist only in that namespace, so the bundle's firewall is loaded there too.
         services:
           sekai:
             ports:
               # A container that joins sekai's namespace cannot publish ports itself, so sekai publishes WireGuard.
               - "\(r.validatorEndpoint.port):\(r.validatorEndpoint.port)/udp"
-          sigil-tunnel:
-            image: sigil:latest
-            network_mode: "service:sekai"
-            cap_add:
-              - NET_ADMIN
-            devices:
-              - /dev/net/tun:/dev/net/tun
-            tmpfs:
-              - /run
-            volumes:
-              - ./\(r.interface).conf:/etc/sigil/\(r.interface).conf:ro
-            entrypoint: ["/bin/sh", "-ec"]
-            command:
-              - |
-                sigil tunnel up /etc/sigil/\(r.interface).conf
-                trap 'sigil tunnel down /etc/sigil/\(r.interface).conf; exit 0' TERM INT
-                sleep infinity & wait $$!
-            restart: always
-
+        \(tunnelService(r, joining: "sekai", publish: nil))
         """
     }
 
@@ -58,38 +41,59 @@ enum Templates {
         """
         # Machine B: the tunnel and the signer share one network namespace; the signer only dials out.
         #   docker compose -f <bundle>/compose.yml up -d
+        # The signer's tunnel guard reads the WireGuard device before each dial, which needs CAP_NET_ADMIN and
+        # wireguard-go's control socket (shared through the wireguard-run volume). Docker cannot give a capability
+        # to a non-root user, so the signer runs as root with NET_ADMIN only and a read-only root filesystem.
         services:
-          sigil-tunnel:
-            image: sigil:latest
-            cap_add:
-              - NET_ADMIN
-            devices:
-              - /dev/net/tun:/dev/net/tun
-            ports:
-              - "\(r.signerEndpoint.port):\(r.signerEndpoint.port)/udp"
-            volumes:
-              - ./\(r.interface).conf:/etc/sigil/\(r.interface).conf:ro
-            entrypoint: ["/bin/sh", "-ec"]
-            command:
-              - |
-                sigil tunnel up /etc/sigil/\(r.interface).conf
-                trap 'sigil tunnel down /etc/sigil/\(r.interface).conf; exit 0' TERM INT
-                sleep infinity & wait $$!
-            restart: always
+        \(tunnelService(r, joining: nil, publish: r.signerEndpoint.port))
           sigil:
             image: sigil:latest
             network_mode: "service:sigil-tunnel"
             depends_on:
               - sigil-tunnel
-            user: "10001:10001"
+            restart: always
+            user: "0:0"
+            cap_drop:
+              - ALL
+            cap_add:
+              - NET_ADMIN
+            security_opt:
+              - no-new-privileges:true
+            read_only: true
             volumes:
               - ./sigil.toml:/etc/sigil/sigil.toml:ro
               - ./secrets:/etc/sigil/secrets:ro
               - ./state:/etc/sigil/state
+              - wireguard-run:/run/wireguard
             command: ["start", "-c", "/etc/sigil/sigil.toml"]
-            restart: unless-stopped
+        volumes:
+          wireguard-run:
+            driver_opts:
+              type: tmpfs
+              device: tmpfs
 
         """
+    }
+
+    /// The `sigil-tunnel` service: brings the tunnel up (wireguard-go when the kernel has no WireGuard) with the
+    /// bundle's firewall loaded first, stays up, and takes the tunnel down on stop.
+    private static func tunnelService(_ r: ProvisionRequest, joining: String?, publish: UInt16?) -> String {
+        let conf = "/etc/sigil/\(r.interface).conf"
+        var lines = ["  sigil-tunnel:", "    image: sigil:latest", "    restart: always"]
+        if let joining { lines.append("    network_mode: \"service:\(joining)\"") }
+        if let publish { lines += ["    ports:", "      - \"\(publish):\(publish)/udp\""] }
+        lines += [
+            "    user: \"0:0\"", "    cap_drop:", "      - ALL", "    cap_add:", "      - NET_ADMIN",
+            "    devices:", "      - /dev/net/tun:/dev/net/tun", "    read_only: true", "    tmpfs:", "      - /run",
+            "    volumes:", "      - ./\(r.interface).conf:\(conf):ro", "      - ./firewall:/etc/sigil/firewall:ro",
+        ]
+        if joining == nil { lines.append("      - wireguard-run:/run/wireguard") }
+        lines += [
+            "    entrypoint: [\"/bin/sh\", \"-ec\"]", "    command:", "      - |",
+            "        nft -f /etc/sigil/firewall/sigil.nft", "        sigil tunnel up \(conf)",
+            "        trap 'sigil tunnel down \(conf); exit 0' TERM INT", "        sleep infinity & wait $$!",
+        ]
+        return lines.joined(separator: "\n")
     }
 
     static func validatorReadme(_ r: ProvisionRequest) -> String {

@@ -71,6 +71,15 @@ struct ProvisionTests {
         #expect(modes["wg0.conf"] == 0o600 && modes["secrets/kms-identity.key"] == 0o600)
     }
 
+    /// The bundles' compose files pass the same Compose-spec and topology checks as the shipped ones.
+    @Test(.enabled(if: ComposeFiles.canValidate), arguments: BundleRole.allCases)
+    func bundleComposeMatchesTheComposeSpec(_ role: BundleRole) throws {
+        let path = Self.goldenDir.appendingPathComponent("\(role.rawValue)/compose.yml").path
+        let parsed = try ComposeFiles.parse(path)
+        #expect(parsed.errors.isEmpty, "\(role): \(parsed.errors)")
+        #expect(ComposeFiles.violations(parsed).isEmpty, "\(role): \(ComposeFiles.violations(parsed))")
+    }
+
     @Test(arguments: [
         ("overlapping subnets", ["10.1.0.0/24"], ProvisionError.Code.overlappingSubnets),
         ("public tunnel subnet", ["8.8.8.0/24"], .publicSubnet),
