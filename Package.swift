@@ -30,21 +30,24 @@ let package = Package(
         .target(name: "Sockets"),
         .target(name: "KeyFormats", dependencies: ["SigilCrypto"]),
         .target(name: "SecretConnection", dependencies: ["SigilCrypto", "Merlin", "Sockets"]),
+        .target(name: "SignerConfig", dependencies: ["TOML", "KeyFormats", "SigilCrypto"]),
+        .target(name: "SignerState", dependencies: ["SigilCrypto"]),
         .target(
             name: "Signer",
             dependencies: [
-                "SigilCrypto", "Privval", "SecretConnection", "KeyFormats", "TOML", "Sockets", "WireGuard",
+                "SignerConfig", "SignerState",
+                "SigilCrypto", "Privval", "SecretConnection", "KeyFormats", "Sockets", "WireGuard",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "ValidatorPeer", dependencies: ["Privval", "SecretConnection", "SigilCrypto", "Sockets"]),
         .target(name: "Netlink", dependencies: ["CMnl", "Sockets"]),
         .target(name: "WireGuard", dependencies: ["Netlink", "SigilCrypto", "Sockets", "KeyFormats", "TOML"]),
         .target(name: "Firewall", dependencies: ["Sockets"]),
-        .target(name: "Provisioning", dependencies: ["WireGuard", "Firewall", "KeyFormats", "SigilCrypto", "Signer"]),
+        .target(name: "Provisioning", dependencies: ["WireGuard", "Firewall", "KeyFormats", "SigilCrypto", "SignerConfig"]),
         .executableTarget(
             name: "SigilCLI",
             dependencies: [
-                "SigilCrypto", "KeyFormats", "SecretConnection", "Privval", "Signer", "ValidatorPeer",
+                "SigilCrypto", "KeyFormats", "SecretConnection", "Privval", "Signer", "SignerConfig", "ValidatorPeer",
                 "Netlink", "WireGuard", "Firewall", "Provisioning", "Sockets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -58,12 +61,14 @@ let package = Package(
         .testTarget(name: "PrivvalTests", dependencies: ["Privval", "SigilCrypto", "TestSupport"]),
         .testTarget(name: "KeyFormatsTests", dependencies: ["KeyFormats", "SigilCrypto", "TestSupport"]),
         .testTarget(name: "SecretConnectionTests", dependencies: ["SecretConnection", "SigilCrypto", "Merlin", "TestSupport"]),
-        .testTarget(name: "SignerTests", dependencies: ["Signer", "Privval", "SigilCrypto", "KeyFormats", "TestSupport"]),
+        .testTarget(
+            name: "SignerTests",
+            dependencies: ["Signer", "SignerConfig", "SignerState", "Privval", "SigilCrypto", "KeyFormats", "TestSupport"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "TestSupport"]),
         .testTarget(name: "WireGuardTests", dependencies: ["WireGuard", "Netlink", "SigilCrypto", "TestSupport"]),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall", "TestSupport"], exclude: ["Golden"]),
         .testTarget(
-            name: "ProvisioningTests", dependencies: ["Provisioning", "WireGuard", "Firewall", "Signer", "TestSupport"],
+            name: "ProvisioningTests", dependencies: ["Provisioning", "WireGuard", "Firewall", "SignerConfig", "TestSupport"],
             exclude: ["Golden"]),
         .testTarget(
             name: "IntegrationTests",

@@ -1,6 +1,6 @@
 import Firewall
-import Sockets
 import SigilCrypto
+import Sockets
 import WireGuard
 
 /// One file (or empty directory) of a bundle, relative to the output directory.

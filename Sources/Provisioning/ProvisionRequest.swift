@@ -1,4 +1,4 @@
-import Signer
+import SignerConfig
 import Sockets
 import WireGuard
 

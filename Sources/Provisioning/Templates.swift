@@ -1,4 +1,4 @@
-import Signer
+import SignerConfig
 
 /// Text of the non-WireGuard bundle files. Values come from a validated `ProvisionRequest` only.
 enum Templates {

@@ -1,8 +1,8 @@
 import Foundation
 import Provisioning
-import Signer
-import Testing
+import SignerConfig
 import TestSupport
+import Testing
 import WireGuard
 
 /// Golden output of `sigil provision` with fixed keys injected, and refusals that write nothing.

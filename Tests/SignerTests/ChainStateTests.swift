@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import Signer
+import Testing
+@testable import SignerConfig
+@testable import SignerState
 
 @Suite struct ChainStateTests {
     /// A signer that never returns the same bytes twice, so a second signing at one HRS would show.

@@ -1,8 +1,9 @@
 import Foundation
 import SigilCrypto
-import Testing
 import TestSupport
-@testable import Signer
+import Testing
+@testable import SignerConfig
+@testable import SignerState
 
 /// A tmkms-style config using every supported field: two chains, three validators, two softsign keys.
 let fullConfig = """

@@ -1,8 +1,9 @@
 import Privval
 import SigilCrypto
-import Testing
 import TestSupport
-@testable import Signer
+import Testing
+@testable import SignerConfig
+@testable import SignerState
 
 /// The double-sign rules over real canonical sign bytes (Privval) and real Ed25519 signatures: the request
 /// info is built the way the session builds it, and a reused signature must verify over the reply as sent.

@@ -1,5 +1,6 @@
 import Testing
-@testable import Signer
+@testable import SignerConfig
+@testable import SignerState
 
 /// Stand-in for canonical sign bytes: `step|height|round|block|timestamp` as text. The real encoding lives in
 /// Privval; the rules under test only need "equal", "equal except timestamp" and "different", which this

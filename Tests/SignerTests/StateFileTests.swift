@@ -1,8 +1,9 @@
 import Foundation
 import SigilCrypto
-import Testing
 import TestSupport
-@testable import Signer
+import Testing
+@testable import SignerConfig
+@testable import SignerState
 
 @Suite struct StateFileFormatTests {
     @Test(.enabled(if: Vectors.available("state/cometbft/TestUnmarshalValidatorState.json")))

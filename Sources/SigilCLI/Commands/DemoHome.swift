@@ -2,6 +2,7 @@ import Foundation
 import KeyFormats
 import SigilCrypto
 import Signer
+import SignerConfig
 
 /// A throwaway Sigil home laid out like `sigil init` makes one.
 struct DemoHome {

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import KeyFormats
-import SigilCrypto
 import SecretConnection
+import SigilCrypto
 import Signer
+import SignerConfig
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(

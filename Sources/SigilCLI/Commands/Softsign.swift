@@ -2,6 +2,7 @@ import ArgumentParser
 import KeyFormats
 import SigilCrypto
 import Signer
+import SignerConfig
 
 struct Softsign: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,8 @@ import KeyFormats
 import Logging
 import SecretConnection
 import SigilCrypto
+import SignerConfig
+import SignerState
 
 /// `sigil start`: loads the config, keys and per-chain state (each locked), then serves every `[[validator]]`
 /// on its own thread. Several validators of one chain share one key and one `ChainState`.

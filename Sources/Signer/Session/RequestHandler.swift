@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Privval
 import SigilCrypto
+import SignerState
 
 /// Answers one privval request. Every refusal goes back to the node as a `RemoteSignerError` reply: the
 /// connection stays up, because the node does not retry on an error reply but does churn on a dropped socket.

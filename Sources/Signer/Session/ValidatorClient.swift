@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SecretConnection
 import SigilCrypto
+import SignerConfig
 import Sockets
 import WireGuard
 
