@@ -36,19 +36,20 @@ let package = Package(
             name: "Signer",
             dependencies: [
                 "SignerConfig", "SignerState",
-                "SigilCrypto", "Privval", "SecretConnection", "KeyFormats", "Sockets", "WireGuard",
+                "SigilCrypto", "Privval", "SecretConnection", "KeyFormats", "Sockets", "TunnelGuard",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "ValidatorPeer", dependencies: ["Privval", "SecretConnection", "SigilCrypto", "Sockets"]),
         .target(name: "Netlink", dependencies: ["CMnl", "Sockets"]),
-        .target(name: "WireGuard", dependencies: ["Netlink", "SigilCrypto", "Sockets", "KeyFormats", "TOML"]),
+        .target(name: "WireGuard", dependencies: ["Netlink", "SigilCrypto", "Sockets", "KeyFormats"]),
+        .target(name: "TunnelGuard", dependencies: ["WireGuard", "Netlink", "Sockets", "TOML"]),
         .target(name: "Firewall", dependencies: ["Sockets"]),
         .target(name: "Provisioning", dependencies: ["WireGuard", "Firewall", "KeyFormats", "SigilCrypto", "SignerConfig"]),
         .executableTarget(
             name: "SigilCLI",
             dependencies: [
                 "SigilCrypto", "KeyFormats", "SecretConnection", "Privval", "Signer", "SignerConfig", "ValidatorPeer",
-                "Netlink", "WireGuard", "Firewall", "Provisioning", "Sockets",
+                "Netlink", "WireGuard", "TunnelGuard", "Firewall", "Provisioning", "Sockets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -65,7 +66,7 @@ let package = Package(
             name: "SignerTests",
             dependencies: ["Signer", "SignerConfig", "SignerState", "Privval", "SigilCrypto", "KeyFormats", "TestSupport"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "TestSupport"]),
-        .testTarget(name: "WireGuardTests", dependencies: ["WireGuard", "Netlink", "SigilCrypto", "TestSupport"]),
+        .testTarget(name: "WireGuardTests", dependencies: ["WireGuard", "TunnelGuard", "Netlink", "SigilCrypto", "TestSupport"]),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall", "TestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "ProvisioningTests", dependencies: ["Provisioning", "WireGuard", "Firewall", "SignerConfig", "TestSupport"],

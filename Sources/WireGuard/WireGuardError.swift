@@ -1,4 +1,4 @@
-/// Every failure in the WireGuard module except the tunnel guard's. Equality compares `code` only.
+/// Every failure in the WireGuard module. Equality compares `code` only.
 public struct WireGuardError: Error, Hashable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case invalidKey, keyFile, insecureKeyFile, config, invalidInterfaceName

@@ -1,6 +1,7 @@
-import Testing
 import Netlink
 import Sockets
+import Testing
+@testable import TunnelGuard
 @testable import WireGuard
 
 struct TunnelGuardTests {

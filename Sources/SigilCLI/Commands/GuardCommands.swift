@@ -1,5 +1,6 @@
 import ArgumentParser
 import Sockets
+import TunnelGuard
 import WireGuard
 
 /// `sigil guard`: refuse signer links that could leave the machine outside the WireGuard tunnel.

@@ -4,7 +4,7 @@ import SecretConnection
 import SigilCrypto
 import SignerConfig
 import Sockets
-import WireGuard
+import TunnelGuard
 
 /// Dials one `[[validator]]` and serves it, reconnecting after failures as the config asks.
 final class ValidatorClient: @unchecked Sendable {

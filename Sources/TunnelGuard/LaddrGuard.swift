@@ -1,4 +1,5 @@
 import Netlink
+import WireGuard
 import Sockets
 import TOML
 

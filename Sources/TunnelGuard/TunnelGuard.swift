@@ -1,4 +1,5 @@
 import Netlink
+import WireGuard
 import Sockets
 
 /// Where the signer may dial from: the tunnel's source address and the device to bind to (SO_BINDTODEVICE).
