@@ -48,7 +48,8 @@ let package = Package(
         .executableTarget(
             name: "SigilCLI",
             dependencies: [
-                "SigilCrypto", "KeyFormats", "SecretConnection", "Privval", "Signer", "SignerConfig", "ValidatorPeer",
+                "SigilCrypto", "KeyFormats", "SecretConnection", "Privval", "Signer", "SignerConfig", "SignerState",
+                "ValidatorPeer",
                 "Netlink", "WireGuard", "TunnelGuard", "Firewall", "Provisioning", "Sockets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

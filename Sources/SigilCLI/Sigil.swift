@@ -12,6 +12,7 @@ struct Sigil: ParsableCommand {
             Softsign.self,
             Demo.self,
             Provision.self,
+            State.self,
             Bench.self,
             Version.self,
             WireGuardCommand.self,
