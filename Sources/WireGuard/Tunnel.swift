@@ -53,7 +53,12 @@ public struct Tunnel {
             try rt.addAddress(a, interface: name)
             report.append("address \(a)")
         }
-        let mtu = config.mtu ?? TunnelPlan.defaultMTU
+        let endpointMTUs = config.mtu != nil ? [] : config.peers.compactMap { peer -> UInt32? in
+            guard let ip = peer.endpoint.flatMap({ IPAddress($0.host) }), let via = try? rt.route(to: ip),
+                  via.interfaceName != name else { return nil }
+            return try? rt.link(index: via.interfaceIndex).mtu
+        }
+        let mtu = TunnelPlan.mtu(explicit: config.mtu, endpointLinkMTUs: endpointMTUs)
         let current = try rt.link(named: name)
         if current.mtu != mtu || !current.isUp {
             try rt.setLink(name: name, mtu: mtu, up: true)

@@ -5,6 +5,16 @@ import Sockets
 enum TunnelPlan {
     /// Default MTU of the kernel module and wireguard-go (`device/tun.go DefaultMTU`).
     static let defaultMTU: UInt32 = 1420
+    /// WireGuard's worst-case overhead: IPv6 header 40 + UDP 8 + WireGuard 32 (wg-quick subtracts the same).
+    static let overhead: UInt32 = 80
+
+    /// wg-quick's rule: an explicit `MTU =` wins; otherwise the smallest MTU of the links the peers' endpoints
+    /// are reached through, less the overhead, so a 1450-byte cloud network gets 1370 instead of a black hole.
+    static func mtu(explicit: UInt32?, endpointLinkMTUs: [UInt32]) -> UInt32 {
+        if let explicit { return explicit }
+        guard let smallest = endpointLinkMTUs.filter({ $0 > overhead }).min() else { return defaultMTU }
+        return smallest - overhead
+    }
 
     /// wg-quick features sigil does not perform, each refused with what to do instead.
     static func unsupported(_ c: TunnelConfig) -> WireGuardError? {

@@ -15,8 +15,12 @@ struct WireGuardTunnelTests {
         #expect(upA.contains("address 10.200.0.1/24"))
         #expect(upA.contains("mtu 1420, up"))
         #expect(!upA.contains("route"), "10.200.0.1/24 already covers the peer's 10.200.0.2/32")
+        // B reaches A's endpoint over a 1450-byte link (a cloud overlay): with no MTU in the config, wg-quick's
+        // rule gives 1450 - 80.
+        _ = try WG.ip(["-n", pair.nsB, "link", "set", "vB", "mtu", "1450"])
         let (rcB, upB) = try pair.sigil(pair.nsB, ["tunnel", "up", pair.confB])
         #expect(rcB == 0, "\(upB)")
+        #expect(upB.contains("mtu 1370, up"), "\(upB)")
         #expect(upB.contains("route 10.200.0.1/32 dev \(pair.ifB)"))
         #expect(try WG.ip(["-n", pair.nsB, "route", "show", "dev", pair.ifB]).contains("10.200.0.1"))
 

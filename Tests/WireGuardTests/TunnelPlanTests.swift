@@ -68,4 +68,10 @@ struct TunnelPlanTests {
         #expect(ShowRenderer.duration(3 * 86400 + 1) == "3 days, 1 second")
         #expect(ShowRenderer.bytes(5 * 1024 * 1024 + 10 * 1024) == "5.01 MiB")
     }
+
+    @Test func mtuFollowsWgQuick() {
+        #expect(TunnelPlan.mtu(explicit: 1300, endpointLinkMTUs: [1500]) == 1300, "an explicit MTU wins")
+        #expect(TunnelPlan.mtu(explicit: nil, endpointLinkMTUs: [1500, 1450]) == 1370, "smallest egress link - 80")
+        #expect(TunnelPlan.mtu(explicit: nil, endpointLinkMTUs: []) == 1420, "no endpoint: the WireGuard default")
+    }
 }
