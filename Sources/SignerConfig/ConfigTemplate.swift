@@ -22,9 +22,10 @@ public enum ConfigTemplate {
                 .invalidValue, "--networks", 0,
                 "unknown network `\(network)`; known: \(networks.keys.sorted().joined(separator: ", "))")
         }
+        // KIRA's guide names the softsign file priv_validator_key.json; keep its name so its steps apply as written.
         return render(
             chainID: n.chainID, accountKeyPrefix: n.accountKeyPrefix, consensusKeyPrefix: n.consensusKeyPrefix,
-            home: home, protocolVersion: n.protocolVersion)
+            home: home, protocolVersion: n.protocolVersion, consensusKeyFile: "priv_validator_key.json")
     }
 
     /// The template for any bech32 chain. Paths are absolute when `home` is, since tmkms resolves relative

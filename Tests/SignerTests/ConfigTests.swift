@@ -375,7 +375,7 @@ let fullConfig = """
         #expect(chain.keyFormat == .bech32(accountKeyPrefix: "kirapub", consensusKeyPrefix: "kiravalconspub"))
         #expect(chain.stateFile == "/srv/sigil/state/kira-1_priv_validator_state.json")
         #expect(!chain.signExtensions)
-        #expect(c.softsign[0].path == "/srv/sigil/secrets/kira-1-consensus.key")
+        #expect(c.softsign[0].path == "/srv/sigil/secrets/priv_validator_key.json")
         #expect(c.softsign[0].keyType == .consensus && c.softsign[0].keyFormat == .base64)
         let v = c.validators[0]
         #expect(v.protocolVersion == .v0_37 && v.reconnect && v.tunnel == nil)
