@@ -128,12 +128,7 @@ final class NetnsLab {
 
     /// Polls `condition` until it holds or the deadline passes.
     func eventually(_ timeout: TimeInterval = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            if try condition() { return true }
-            usleep(20_000)
-        } while Date() < deadline
-        return try condition()
+        try TestSupport.eventually(timeout: timeout, condition)
     }
 
     struct LabError: Error, CustomStringConvertible {

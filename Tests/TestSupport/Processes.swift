@@ -120,3 +120,13 @@ public struct TempDir: Sendable {
     public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
     public func remove() { try? FileManager.default.removeItem(at: url) }
 }
+
+/// Polls `condition` until it holds or `timeout` passes: waiting on an observable condition, not on time.
+public func eventually(timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(20_000)
+    }
+    return try condition()
+}

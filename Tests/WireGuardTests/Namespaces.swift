@@ -25,11 +25,6 @@ enum Root {
 
     /// Polls `condition` until it holds or `timeout` passes.
     static func eventually(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(50_000)
-        }
-        return condition()
+        TestSupport.eventually(timeout: timeout, condition)
     }
 }
