@@ -51,22 +51,25 @@ extension Parser {
         }
     }
 
-    /// `"""..."""`: a newline right after the opening quotes is dropped, and a backslash at the end of a
-    /// line removes the newline and the whitespace that follows it.
-    mutating func multilineBasicString() throws -> String {
+    /// `"""..."""` and `'''...'''`: a newline right after the opening quotes is dropped. In the basic form
+    /// (`"`) escapes apply and a backslash at the end of a line removes the newline and the whitespace that
+    /// follows it; the literal form (`'`) is taken verbatim.
+    mutating func multilineString(quote: UInt8) throws -> String {
+        let literal = quote == UInt8(ascii: "'")
+        let kind = literal ? "multi-line literal string" : "multi-line string"
         let start = line
         pos += 3
         try skipFirstNewline()
         var out: [UInt8] = []
         while true {
             guard let c = peek() else {
-                throw TOMLError.syntax(
-                    file, start, "unterminated multi-line string (opened at line \(start)); add `\"\"\"`")
+                let closing = String(repeating: Character(UnicodeScalar(quote)), count: 3)
+                throw TOMLError.syntax(file, start, "unterminated \(kind) (opened at line \(start)); add `\(closing)`")
             }
             switch c {
-            case UInt8(ascii: "\""):
+            case quote:
                 if try closesMultiline(quote: c, into: &out) { return String(decoding: out, as: UTF8.self) }
-            case UInt8(ascii: "\\"):
+            case UInt8(ascii: "\\") where !literal:
                 if lineEndingBackslash() {
                     try trimAfterLineEndingBackslash()
                 } else {
@@ -77,34 +80,8 @@ extension Parser {
                 try newline()
                 out.append(contentsOf: bytes[from..<pos])
             case _ where Parser.isControl(c):
-                throw TOMLError.syntax(file, line, "control character \(hexByte(c)) in a string; write it as an escape")
-            default:
-                out.append(c)
-                pos += 1
-            }
-        }
-    }
-
-    /// `'''...'''` taken verbatim, apart from a newline right after the opening quotes.
-    mutating func multilineLiteralString() throws -> String {
-        let start = line
-        pos += 3
-        try skipFirstNewline()
-        var out: [UInt8] = []
-        while true {
-            guard let c = peek() else {
-                throw TOMLError.syntax(
-                    file, start, "unterminated multi-line literal string (opened at line \(start)); add `'''`")
-            }
-            switch c {
-            case UInt8(ascii: "'"):
-                if try closesMultiline(quote: c, into: &out) { return String(decoding: out, as: UTF8.self) }
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                let from = pos
-                try newline()
-                out.append(contentsOf: bytes[from..<pos])
-            case _ where Parser.isControl(c):
-                throw TOMLError.syntax(file, line, "control character \(hexByte(c)) in a literal string")
+                throw TOMLError.syntax(file, line, "control character \(hexByte(c)) in a "
+                    + (literal ? "literal string" : "string; write it as an escape"))
             default:
                 out.append(c)
                 pos += 1

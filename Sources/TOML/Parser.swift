@@ -147,11 +147,11 @@ struct Parser {
         switch c {
         case UInt8(ascii: "\""):
             let s = peek(1) == UInt8(ascii: "\"") && peek(2) == UInt8(ascii: "\"")
-                ? try multilineBasicString() : try basicString()
+                ? try multilineString(quote: UInt8(ascii: "\"")) : try basicString()
             return TOMLValue(.string(s), line: valueLine)
         case UInt8(ascii: "'"):
             let s = peek(1) == UInt8(ascii: "'") && peek(2) == UInt8(ascii: "'")
-                ? try multilineLiteralString() : try literalString()
+                ? try multilineString(quote: UInt8(ascii: "'")) : try literalString()
             return TOMLValue(.string(s), line: valueLine)
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             guard depth < Parser.maxDepth else {
