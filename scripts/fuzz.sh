@@ -84,11 +84,33 @@ build_harness() {
     || die "harness $name failed to compile"
 }
 
+# Seeds derived at run time from the upstream test vectors beside the checkout, when present (never committed).
+vector_seeds() {
+  local name=$1 work=$2 v=../shared/vectors f
+  [ -d "$v" ] || return 0
+  case $name in
+    state-file) for f in "$v"/state/*/*.json; do cp "$f" "$work/vector-${f##*/}"; done ;;
+    key-files) for f in "$v"/keys/cometbft/* "$v"/keys/tmkms/*; do cp "$f" "$work/vector-${f##*/}"; done ;;
+    privval)
+      python3 - "$work" "$v"/privval/messages-*.json <<'PY'
+import json, sys
+for path in sys.argv[2:]:
+    for i, case in enumerate(json.load(open(path)).get("cases", [])):
+        if "expected_hex" in case:
+            body = bytes.fromhex(case["expected_hex"])
+            open(f"{sys.argv[1]}/vector-{path.rsplit('/', 1)[-1]}-{i}", "wb").write(bytes([len(body)]) + body
+                if len(body) < 128 else body)
+PY
+      ;;
+  esac
+}
+
 run_harness() {
   local name=$1 seconds=$2; shift 2
   local work="$B/corpus/$name" crashes="$B/crashes/$name" log="$B/logs/$name.log"
   mkdir -p "$work" "$crashes" "$B/logs"
   [ -d "Fuzz/corpus/$name" ] && cp -n "Fuzz/corpus/$name"/* "$work"/ 2>/dev/null || true
+  vector_seeds "$name" "$work"
   echo "==> fuzz: $name for ${seconds}s"
   # The Swift runtime's own crash reporter would hold libFuzzer's output open; libFuzzer reports crashes itself.
   local rc=0

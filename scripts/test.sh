@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh test
 swift build --build-tests
 swift test --skip-build
+scripts/fuzz.sh all 20   # libFuzzer smoke: every parser harness, 20 s each
 Tests/kernel/run-qemu.sh
