@@ -138,7 +138,36 @@ for h in "${harnesses[@]}"; do
 done
 [ ${#selected[@]} -gt 0 ] || die "no harness \`$target' (harnesses: $(names | tr '\n' ' '))"
 
+# Runs "$@" as a background job, two at a time (the CI machine has two cores); fails on the first failure.
+pids=()
+spawn() {
+  "$@" & pids+=($!)
+  [ ${#pids[@]} -lt 2 ] || drain 1
+}
+drain() {
+  while [ ${#pids[@]} -gt "${1:-0}" ]; do
+    wait "${pids[0]}" || exit 1
+    pids=("${pids[@]:1}")
+  done
+}
+
 mkdir -p "$B/modules" "$B/bin"
-for m in "${modules[@]}"; do build_module "${m%%:*}" "${m#*:}"; done
-for h in "${selected[@]}"; do build_harness "${h%%:*}" "${h#*:}"; done
+# A module waits for the modules it imports: those listed before it, so each wave is built together.
+built=" "
+pending=("${modules[@]}")
+while [ ${#pending[@]} -gt 0 ]; do
+  wave=() rest=()
+  for m in "${pending[@]}"; do
+    ready=1
+    for d in ${m#*:}; do [[ "$built" == *" $d "* ]] || ready=0; done
+    if [ $ready -eq 1 ]; then wave+=("$m"); else rest+=("$m"); fi
+  done
+  [ ${#wave[@]} -gt 0 ] || die "modules with unknown imports: ${pending[*]}"
+  for m in "${wave[@]}"; do spawn build_module "${m%%:*}" "${m#*:}"; done
+  drain
+  for m in "${wave[@]}"; do built+="${m%%:*} "; done
+  pending=("${rest[@]+"${rest[@]}"}")
+done
+for h in "${selected[@]}"; do spawn build_harness "${h%%:*}" "${h#*:}"; done
+drain
 for h in "${selected[@]}"; do run_harness "${h%%:*}" "$seconds" "$@"; done

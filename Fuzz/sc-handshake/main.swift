@@ -53,11 +53,14 @@ private func rawPeer(_ input: [UInt8]) {
     _ = m.truncationError()
 }
 
+// The peer's side of the key exchange is the same for every input: computed once.
+private let peerSecrets = try! HandshakeSecrets(local: peerEphemeral, remoteEphemeral: ourEphemeral.publicKey)
+private let peerAuth = AuthSigMessage.encode(publicKey: peerIdentity.publicKey,
+                                             signature: peerIdentity.signature(for: peerSecrets.challenge))
+
 private func authPlaintext(_ input: [UInt8], signed: Bool) {
-    let secrets = try! HandshakeSecrets(local: peerEphemeral, remoteEphemeral: ourEphemeral.publicKey)
-    var encoder = FrameEncoder(key: secrets.keys.sendKey)
-    let auth = AuthSigMessage.encode(publicKey: peerIdentity.publicKey,
-                                     signature: peerIdentity.signature(for: secrets.challenge))
+    var encoder = FrameEncoder(key: peerSecrets.keys.sendKey)
+    let auth = peerAuth
     let plaintext = signed ? auth + input : input
     let stream = EphemeralKeyMessage.encode(peerEphemeral.publicKey) + (try! encoder.seal(plaintext))
     var m = machine()
