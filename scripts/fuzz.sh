@@ -60,6 +60,7 @@ build_module() {
   swiftc "${flags[@]}" -module-name "$name" -wmo -c -o "$obj" \
     -emit-module -emit-module-path "$B/modules/$name.swiftmodule" "${sources[@]}" \
     || die "module $name failed to compile"
+  touch "$obj"  # the compiler leaves an unchanged object alone; its age is what marks it fresh
 }
 
 build_harness() {
@@ -152,6 +153,9 @@ drain() {
 }
 
 mkdir -p "$B/modules" "$B/bin"
+# Two runs started at once (e.g. long runs side by side) build one after the other.
+exec 9>"$B/build.lock"
+flock 9
 # A module waits for the modules it imports: those listed before it, so each wave is built together.
 built=" "
 pending=("${modules[@]}")
@@ -170,4 +174,5 @@ while [ ${#pending[@]} -gt 0 ]; do
 done
 for h in "${selected[@]}"; do spawn build_harness "${h%%:*}" "${h#*:}"; done
 drain
+flock -u 9
 for h in "${selected[@]}"; do run_harness "${h%%:*}" "$seconds" "$@"; done

@@ -13,6 +13,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     } catch let error as TOMLError {
         Fuzz.check(error.description.hasPrefix("in.toml:\(error.line): "), "error not prefixed: \(error)")
         Fuzz.check((1...lines).contains(error.line), "error line \(error.line) outside 1...\(lines)")
+        Fuzz.check(!error.description.contains("\n"), "error spans lines: \(error)")
         return 0
     } catch {
         Fuzz.fail("TOML.parse threw a non-TOMLError: \(error)")
@@ -53,36 +54,18 @@ private func depth(of kind: TOMLValue.Kind) -> Int {
 }
 
 private func render(_ table: TOMLTable) -> String {
-    table.keys.map { "\(quote($0)) = \(render(table[$0]!.kind))\n" }.joined()
+    table.keys.map { "\(TOML.quoted($0)) = \(render(table[$0]!.kind))\n" }.joined()
 }
 
 private func render(_ kind: TOMLValue.Kind) -> String {
     switch kind {
-    case .string(let s): quote(s)
+    case .string(let s): TOML.quoted(s)
     case .integer(let i): "\(i)"
     case .float(let d): d.isNaN ? "nan" : d.isInfinite ? (d < 0 ? "-inf" : "inf") : "\(d)"
     case .boolean(let b): "\(b)"
     case .array(let items): "[" + items.map { render($0.kind) }.joined(separator: ", ") + "]"
-    case .table(let t): "{" + t.keys.map { "\(quote($0)) = \(render(t[$0]!.kind))" }.joined(separator: ", ") + "}"
+    case .table(let t): "{" + t.keys.map { "\(TOML.quoted($0)) = \(render(t[$0]!.kind))" }.joined(separator: ", ") + "}"
     }
-}
-
-private func quote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        case _ where u.value < 0x20 || u.value == 0x7F:
-            out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count)
-                + String(u.value, radix: 16).uppercased()
-        default: out.unicodeScalars.append(u)
-        }
-    }
-    return out + "\""
 }
 
 private func same(_ a: TOMLValue.Kind, _ b: TOMLValue.Kind) -> Bool {
