@@ -61,11 +61,11 @@ enum Templates {
               - no-new-privileges:true
             read_only: true
             volumes:
-              - ./sigil.toml:/etc/sigil/sigil.toml:ro
+              - ./tmkms.toml:/etc/sigil/tmkms.toml:ro
               - ./secrets:/etc/sigil/secrets:ro
               - ./state:/etc/sigil/state
               - wireguard-run:/run/wireguard
-            command: ["start", "-c", "/etc/sigil/sigil.toml"]
+            command: ["start", "-c", "/etc/sigil/tmkms.toml"]
         volumes:
           wireguard-run:
             driver_opts:
@@ -128,7 +128,7 @@ enum Templates {
         3. Firewall (lockdown: only WireGuard from \(r.validatorEndpoint.address), SSH and loopback):
            `nft -c -f firewall/sigil.nft && nft -f firewall/sigil.nft`.
         4. Tunnel: `sigil tunnel up \(home)/\(r.interface).conf` then `sigil tunnel wait-handshake \(home)/\(r.interface).conf`.
-        5. Sign: `sigil start -c \(home)/sigil.toml` (or the systemd unit `sigil.service`, or `docker compose up -d`).
+        5. Sign: `sigil start -c \(home)/tmkms.toml` (or the systemd unit `sigil.service`, or `docker compose up -d`).
            The log shows `connected to validator successfully`, then `signed Prevote:... at h/r/s ...` lines.
 
         """

@@ -164,6 +164,37 @@ struct WireGuardTunnelTests {
                 "\(refused)")
     }
 
+    /// A handshake from before the command started does not count: after a change, only a fresh one proves the
+    /// tunnel works. `--since` moves the cut-off back to a time the operator noted.
+    @Test func waitHandshakeWantsOneFromAfterItsStart() throws {
+        let pair = try WireGuardPair()
+        defer { pair.cleanup() }
+        let before = Int64(Date().timeIntervalSince1970)
+        #expect(try pair.sigil(pair.nsA, ["tunnel", "up", pair.confA]).0 == 0)
+        #expect(try pair.sigil(pair.nsB, ["tunnel", "up", pair.confB]).0 == 0)
+        let (rc1, out1) = try pair.sigil(pair.nsB, ["tunnel", "wait-handshake", pair.confB])
+        #expect(rc1 == 0, "\(out1)")
+        // WireGuard does not handshake again for 120 s, so a second wait sees only the old one.
+        let (rc2, out2) = try pair.sigil(pair.nsB, ["tunnel", "wait-handshake", pair.confB, "--timeout", "2"])
+        #expect(rc2 == 1 && out2.contains("no handshake with peer \(pair.pubA) on \(pair.ifB) within 2 s"), "\(out2)")
+        let (rc3, out3) = try pair.sigil(pair.nsB, ["tunnel", "wait-handshake", pair.confB, "--since", "\(before)"])
+        #expect(rc3 == 0, "\(out3)")
+    }
+
+    /// One side with a different preshared key: no handshake, and the error says to compare the PSKs.
+    @Test func mismatchedPresharedKeyIsNamedInTheError() throws {
+        let pair = try WireGuardPair()
+        defer { pair.cleanup() }
+        let (rc, _) = try WG.exec(Built.sigil.path, ["wg", "genpsk", "--out", pair.dir.path("other.psk")])
+        #expect(rc == 0)
+        try pair.writeA(psk: try String(contentsOfFile: pair.dir.path("other.psk"), encoding: .utf8).trimmed, extra: "")
+        #expect(try pair.sigil(pair.nsA, ["tunnel", "up", pair.confA]).0 == 0)
+        #expect(try pair.sigil(pair.nsB, ["tunnel", "up", pair.confB]).0 == 0)
+        let (rcW, out) = try pair.sigil(pair.nsB, ["tunnel", "wait-handshake", pair.confB, "--timeout", "3"])
+        #expect(rcW == 1)
+        #expect(out.contains("that both sides have the same PresharedKey (or neither has one)"), "\(out)")
+    }
+
     /// IPv6 tunnel addresses and routes go over the same rtnetlink calls; the guard picks the v6 source.
     @Test func ipv6AddressesRoutesAndGuard() throws {
         let pair = try WireGuardPair(ipv6: true)

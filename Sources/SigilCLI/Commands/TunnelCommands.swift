@@ -55,7 +55,8 @@ extension TunnelCommand {
     struct WaitHandshake: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "wait-handshake",
-            abstract: "Send traffic to the first peer and fail unless a handshake newer than 180 s appears.")
+            abstract: "Send traffic to the first peer and wait for a handshake that happened after this command started "
+                + "(or after --since).")
 
         @Argument(help: "The wg-quick config.")
         var config: String
@@ -63,9 +64,13 @@ extension TunnelCommand {
         @Option(help: "Seconds to wait.")
         var timeout: Double = 15
 
+        @Option(help: ArgumentHelp("Accept a handshake at or after this Unix time in seconds (e.g. `date +%s` "
+            + "before a change) instead of the command's own start."))
+        var since: Double?
+
         func run() throws {
             let tunnel = Tunnel(config: try TunnelConfig.load(path: config))
-            let age = try tunnel.waitHandshake(timeout: timeout)
+            let age = try tunnel.waitHandshake(timeout: timeout, since: since ?? WallClock.now)
             print("\(tunnel.config.name): handshake \(age) s ago")
         }
     }

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import TestSupport
+import ValidatorPeer
+
+/// A CometBFT node waits 3 s (`defaultTimeoutAcceptSeconds`) for its signer and exits with `can't get pubkey`
+/// otherwise. A signer started first and left waiting must still dial inside that window.
+struct StartOrderTests {
+    typealias Home = SignerEndToEndTests.Home
+
+    @Test func signerStartedFirstConnectsInsideTheNodesThreeSecondWindow() throws {
+        let home = try Home()
+        defer { home.dir.remove() }
+        // A port with nothing listening on it yet: the node is not up.
+        let probe = try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
+        let addr = probe.address
+        probe.close()
+        let port = UInt16(addr.split(separator: ":").last!)!
+        try home.writeConfig(addr: addr, extensions: false)
+        let signer = try home.start()
+        defer { signer.kill(SIGTERM) }
+
+        // Long enough for an unbounded backoff to have grown past the node's window.
+        let failedDials = 10
+        #expect(signer.waitForOutput(timeout: 60) { Self.count("ERROR", in: $0) >= failedDials },
+                "the signer keeps dialing the absent node: \(signer.output)")
+
+        let node = try ValidatorListener(tcpHost: "127.0.0.1", port: port)
+        defer { node.close() }
+        let conn = try node.accept(timeout: 3)
+        var driver = ConsensusDriver(chainID: home.chain)
+        _ = try driver.fetchPublicKey(conn)
+    }
+
+    static func count(_ needle: String, in text: String) -> Int {
+        text.components(separatedBy: needle).count - 1
+    }
+}
