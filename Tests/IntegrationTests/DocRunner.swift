@@ -4,7 +4,7 @@ import TestSupport
 
 /// Runs a document's shell blocks in order on test machines, as an operator would. Each block runs with
 /// `bash -e -o pipefail` on the machine of its scenario, with `sigil` installed in /usr/local/bin and, in that
-/// machine's own mount namespace, private copies of /etc (overlay), /root and /usr/local/bin, so the doc's real
+/// machine's own mount namespace, private copies of /etc, /root and /usr/local/bin, so the doc's real
 /// paths (/etc/sigil, ~/.tmkms) can be used without touching the host.
 final class DocRunner {
     let script: DocScript
@@ -27,14 +27,19 @@ final class DocRunner {
         return url.path
     }()
 
-    /// Gives `machine` private /etc, /root, /usr/local/bin (and /var/lib/sigil) with `sigil` installed.
+    /// Gives `machine` private /etc (a copy: useradd and installs change only the copy), /root and /usr/local/bin
+    /// with `sigil` installed.
     static func prepare(_ machine: Machine) throws {
-        let scratch = "\(Machine.root)/\(machine.name).etc"
-        try Machine.sh("mkdir -p \(scratch)/upper \(scratch)/work")
-        try machine.exec("mount -t overlay overlay -o lowerdir=/etc,upperdir=\(scratch)/upper,workdir=\(scratch)/work /etc"
-            + " && mount -t tmpfs -o mode=0700 tmpfs /root && mount -t tmpfs tmpfs /usr/local/bin"
-            + " && install -m 0755 \(Built.sigil.path) /usr/local/bin/sigil")
+        let etc = etcCopy(machine)
+        try Machine.sh("rm -rf \(etc) && mkdir -p \(etc) && cp -a /etc/. \(etc)/")
+        try machine.exec("mount --bind \(etc) /etc && mount -t tmpfs -o mode=0700 tmpfs /root"
+            + " && mount -t tmpfs tmpfs /usr/local/bin && install -m 0755 \(Built.sigil.path) /usr/local/bin/sigil")
     }
+
+    /// Outside /run, which is private to each machine.
+    static func etcCopy(_ machine: Machine) -> String { "/tmp/sigil-docs-\(machine.name)-etc" }
+
+    static func cleanUp(_ machine: Machine) { _ = try? Machine.sh("rm -rf \(etcCopy(machine))") }
 
     /// Runs block after block; `hook` runs before each (with its index) and may act for a skipped block.
     func run(before hook: (Int, DocScript.Block) throws -> Void = { _, _ in },
@@ -90,7 +95,7 @@ final class DocRunner {
     }
 
     func stopDaemons() {
-        for d in daemons { d.kill(SIGTERM); d.wait(timeout: 10) }
+        for d in daemons { d.kill(); d.wait(timeout: 10) }
     }
 }
 

@@ -25,11 +25,26 @@ struct StartOrderTests {
         #expect(signer.waitForOutput(timeout: 60) { Self.count("ERROR", in: $0) >= failedDials },
                 "the signer keeps dialing the absent node: \(signer.output)")
 
+        let gaps = Self.gapsBetweenFailedDials(signer.output)
+        // 1 s at most between dials, plus the dial itself and scheduling on a loaded machine; 5 s (the old cap)
+        // would fail this.
+        #expect(gaps.count >= failedDials - 1 && gaps.allSatisfy { $0 < 2.5 }, "\(gaps)")
+
         let node = try ValidatorListener(tcpHost: "127.0.0.1", port: port)
         defer { node.close() }
         let conn = try node.accept(timeout: 3)
         var driver = ConsensusDriver(chainID: home.chain)
         _ = try driver.fetchPublicKey(conn)
+    }
+
+    /// Seconds between consecutive ERROR lines, from their log timestamps.
+    static func gapsBetweenFailedDials(_ log: String) -> [Double] {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let times = log.split(separator: "\n").filter { $0.contains(" ERROR ") }.compactMap {
+            parser.date(from: String($0.prefix { $0 != " " }))
+        }
+        return zip(times, times.dropFirst()).map { $1.timeIntervalSince($0) }
     }
 
     static func count(_ needle: String, in text: String) -> Int {

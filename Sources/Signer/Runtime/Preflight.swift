@@ -135,12 +135,16 @@ public struct Preflight {
         }
     }
 
-    /// (pid, comm) of every process visible in /proc (containers' processes included, seen from the host).
+    /// (pid, comm) of every live process visible in /proc (containers' processes included, seen from the host).
     public static func processes() -> [(pid: Int32, name: String)] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry in
             guard let pid = Int32(entry),
-                  let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8) else { return nil }
+                  let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // A zombie has exited already; only its exit status is left for its parent.
+            guard stat[close...].dropFirst(2).first != "Z" else { return nil }
             return (pid, comm.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
