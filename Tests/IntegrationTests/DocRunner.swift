@@ -9,15 +9,19 @@ import TestSupport
 final class DocRunner {
     let script: DocScript
     let machine: Machine
+    /// Machines by the names the doc's `on=` words use; `machine` runs blocks without one.
+    let machines: [String: Machine]
     let workingDirectory: String
     /// Everything the blocks printed, and the daemons' output, for checking the doc's quoted messages.
     private(set) var outputs: [String] = []
     private(set) var daemons: [Child] = []
     private(set) var skipped: [(line: Int, reason: String)] = []
 
-    init(doc: String, machine: Machine, workingDirectory: String = DocRunner.repository) throws {
+    init(doc: String, machine: Machine, machines: [String: Machine] = [:],
+         workingDirectory: String = DocRunner.repository) throws {
         script = try DocScript(path: "\(DocRunner.repository)/\(doc)")
         self.machine = machine
+        self.machines = machines
         self.workingDirectory = workingDirectory
     }
 
@@ -50,6 +54,11 @@ final class DocRunner {
             if let reason = block.skipReason {
                 let why = try #require(DocScript.skipReasons[reason], "\(place): unknown skip reason `\(reason)`")
                 skipped.append((block.line, "\(reason): \(why)"))
+                continue
+            }
+            let machine = try block.on.map { try #require(machines[$0], "\(place): no machine `\($0)`") } ?? machine
+            if let file = block.file {
+                try machine.exec("printf '%s\\n' \(shellQuote(block.text)) > \(file)")
                 continue
             }
             if block.daemon {

@@ -4,8 +4,11 @@ import Foundation
 /// starts with `sh`. Words after `sh` tell the docs test how to run the block:
 /// - `skip=REASON`: cannot run here; REASON must be one of `DocScript.skipReasons`, which say why;
 /// - `expect-fail`: the doc shows this command failing at this point (e.g. a pre-flight that must fail);
-/// - `daemon`: a long-running command (`sigil start`), started in the background.
-/// Other fences (```toml, ``` for output) are not run; the quoted output lines are checked separately.
+/// - `daemon`: a long-running command (`sigil start`), started in the background;
+/// - `on=A`: which machine runs it, in a doc about several.
+/// A fence of any language with `file=PATH` (e.g. the config a doc tells the operator to write) is written to PATH
+/// at that point. Other fences (```toml snippets, ``` for output) are not run; quoted messages are checked
+/// separately.
 struct DocScript {
     struct Block {
         let line: Int
@@ -14,6 +17,10 @@ struct DocScript {
         var skipReason: String? { words.first { $0.hasPrefix("skip=") }.map { String($0.dropFirst(5)) } }
         var expectFail: Bool { words.contains("expect-fail") }
         var daemon: Bool { words.contains("daemon") }
+        /// `on=A`: the machine to run on, when the doc involves several.
+        var on: String? { words.first { $0.hasPrefix("on=") }.map { String($0.dropFirst(3)) } }
+        /// Set for a `file=PATH` block.
+        var file: String? { words.first { $0.hasPrefix("file=") }.map { String($0.dropFirst(5)) } }
     }
 
     /// Why a block may be left out; anything else is a failure, so a block is never skipped silently.
@@ -44,7 +51,7 @@ struct DocScript {
             var body: [String] = []
             i += 1
             while i < lines.count, !lines[i].hasPrefix("```") { body.append(lines[i]); i += 1 }
-            if info.first == "sh" {
+            if info.first == "sh" || info.contains(where: { $0.hasPrefix("file=") }) {
                 blocks.append(Block(line: i - body.count, text: body.joined(separator: "\n"),
                                     words: Array(info.dropFirst())))
             } else if info.isEmpty {

@@ -12,9 +12,7 @@ import ValidatorPeer
 /// with a TMKMS still running (a process named `tmkms`), and a validator stand-in on machine A listening where
 /// sekaid would. The test plays the operator's parts the doc cannot run here (stopping TMKMS, stopping Sigil)
 /// and the node's part (GetPubKey, votes, signature checks).
-@Suite(.serialized, .enabled(if: getuid() == 0 || Vectors.isCI))
-struct MigrateDocTests {
-    let id = String(UUID().uuidString.prefix(6)).lowercased()
+extension DocsTests {
     static let chain = "kira-1"
     /// The watermark TMKMS left: a precommit (tmkms step 2) at 41/0.
     static let tmkmsHeight: Int64 = 41
