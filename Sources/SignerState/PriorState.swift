@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where an old signer or the node itself keeps a chain's watermark, so `sigil start` can refuse to begin from
 /// nothing while the real watermark sits elsewhere on this host.
 public enum PriorState {
@@ -28,7 +30,9 @@ public enum PriorState {
                 guard let (state, origin) = try StateFile(path: path).load(), state.height > 0 else { return nil }
                 return (path, "h/r/s \(state.hrs)\(origin == .tmkms ? " (tmkms file)" : "")")
             } catch {
-                return (path, "unreadable: \(error)")
+                // Unreadable but there (e.g. another user's mode 600 file): it may hold the watermark. A path this
+                // user cannot even look into (another user's home) is not reported.
+                return FileManager.default.fileExists(atPath: path) ? (path, "unreadable: \(error)") : nil
             }
         }
     }

@@ -170,7 +170,7 @@ extension Tunnel {
             let now = Int64(time(nil))
             let device = try backend.device(named: name)
             if let live = device.peers.first(where: { $0.publicKey == peer.publicKey }),
-               let age = Handshake.age(live, now: now), Handshake.time(live) >= since {
+               let age = Handshake.age(live, now: now), age < Handshake.rejectAfter, Handshake.time(live) >= since {
                 return age
             }
             let elapsed = Clock.now - start

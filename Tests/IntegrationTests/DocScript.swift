@@ -45,12 +45,17 @@ struct DocScript {
         var quoted: [(Int, String)] = []
         var i = 0
         while i < lines.count {
-            let line = lines[i]
+            // A fence may be indented (inside a list item); its body carries the same indentation.
+            let indent = lines[i].prefix { $0 == " " }.count
+            let line = lines[i].dropFirst(indent)
             guard line.hasPrefix("```") else { i += 1; continue }
             let info = line.dropFirst(3).split(separator: " ").map(String.init)
             var body: [String] = []
             i += 1
-            while i < lines.count, !lines[i].hasPrefix("```") { body.append(lines[i]); i += 1 }
+            while i < lines.count, !lines[i].dropFirst(indent).hasPrefix("```") {
+                body.append(String(lines[i].dropFirst(indent)))
+                i += 1
+            }
             if info.first == "sh" || info.contains(where: { $0.hasPrefix("file=") }) {
                 blocks.append(Block(line: i - body.count, text: body.joined(separator: "\n"),
                                     words: Array(info.dropFirst())))

@@ -164,21 +164,29 @@ struct WireGuardTunnelTests {
                 "\(refused)")
     }
 
-    /// A handshake from before the command started does not count: after a change, only a fresh one proves the
-    /// tunnel works. `--since` moves the cut-off back to a time the operator noted.
-    @Test func waitHandshakeWantsOneFromAfterItsStart() throws {
+    /// After `tunnel up` changed something, only a handshake made since then counts: here A switches to a key B
+    /// does not know, and the handshake from before the switch must not "confirm" the dead tunnel. `--since`
+    /// moves the cut-off to a time the operator noted.
+    @Test func waitHandshakeWantsOneFromAfterTheLastChange() throws {
         let pair = try WireGuardPair()
         defer { pair.cleanup() }
         let before = Int64(Date().timeIntervalSince1970)
         #expect(try pair.sigil(pair.nsA, ["tunnel", "up", pair.confA]).0 == 0)
         #expect(try pair.sigil(pair.nsB, ["tunnel", "up", pair.confB]).0 == 0)
-        let (rc1, out1) = try pair.sigil(pair.nsB, ["tunnel", "wait-handshake", pair.confB])
+        let (rc1, out1) = try pair.sigil(pair.nsA, ["tunnel", "wait-handshake", pair.confA])
         #expect(rc1 == 0, "\(out1)")
-        // WireGuard does not handshake again for 120 s, so a second wait sees only the old one.
-        let (rc2, out2) = try pair.sigil(pair.nsB, ["tunnel", "wait-handshake", pair.confB, "--timeout", "2"])
-        #expect(rc2 == 1 && out2.contains("no handshake with peer \(pair.pubA) on \(pair.ifB) within 2 s"), "\(out2)")
-        let (rc3, out3) = try pair.sigil(pair.nsB, ["tunnel", "wait-handshake", pair.confB, "--since", "\(before)"])
-        #expect(rc3 == 0, "\(out3)")
+        let (rc2, out2) = try pair.sigil(pair.nsA, ["tunnel", "wait-handshake", pair.confA, "--timeout", "2"])
+        #expect(rc2 == 0, "nothing changed since that handshake: \(out2)")
+
+        let (rcK, newKey) = try pair.sigil(pair.nsA, ["wg", "genkey"])
+        #expect(rcK == 0)
+        try pair.writeA(privateKey: newKey.trimmed, extra: "")
+        let (rcU, up) = try pair.sigil(pair.nsA, ["tunnel", "up", pair.confA])
+        #expect(rcU == 0 && up.contains("private key"), "\(up)")
+        let (rc3, out3) = try pair.sigil(pair.nsA, ["tunnel", "wait-handshake", pair.confA, "--timeout", "3"])
+        #expect(rc3 == 1 && out3.contains("no handshake with peer \(pair.pubB) on \(pair.ifA) within 3 s"), "\(out3)")
+        let (rc4, out4) = try pair.sigil(pair.nsA, ["tunnel", "wait-handshake", pair.confA, "--since", "\(before)"])
+        #expect(rc4 == 0, "the old handshake is after --since: \(out4)")
     }
 
     /// One side with a different preshared key: no handshake, and the error says to compare the PSKs.

@@ -24,7 +24,10 @@ extension TunnelCommand {
 
         func run() throws {
             let tunnel = Tunnel(config: try TunnelConfig.load(path: config))
+            // Taken before applying: the change itself can trigger a handshake before `up` returns.
+            let start = WallClock.now
             let changes = try tunnel.up(backend: backend)
+            if !changes.isEmpty { ChangeMark.record(interface: tunnel.config.name, at: start) }
             print(changes.isEmpty ? "\(tunnel.config.name): already up to date" : changes.joined(separator: "\n"))
         }
     }
@@ -55,8 +58,8 @@ extension TunnelCommand {
     struct WaitHandshake: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "wait-handshake",
-            abstract: "Send traffic to the first peer and wait for a handshake that happened after this command started "
-                + "(or after --since).")
+            abstract: "Send traffic to the first peer and wait for a handshake made after the last change `sigil "
+                + "tunnel up` applied to the interface (or after this command started, or after --since).")
 
         @Argument(help: "The wg-quick config.")
         var config: String
@@ -70,7 +73,9 @@ extension TunnelCommand {
 
         func run() throws {
             let tunnel = Tunnel(config: try TunnelConfig.load(path: config))
-            let age = try tunnel.waitHandshake(timeout: timeout, since: since ?? WallClock.now)
+            let start = WallClock.now
+            let age = try tunnel.waitHandshake(
+                timeout: timeout, since: since ?? ChangeMark.last(interface: tunnel.config.name).map { min($0, start) } ?? start)
             print("\(tunnel.config.name): handshake \(age) s ago")
         }
     }
