@@ -30,6 +30,9 @@ struct DocScript {
         "sekaid": "no KIRA node here; the validator stand-in checks the same things from the node's side",
         "release-build": "a release build takes minutes; the tests use the debug build of the same sources",
         "test-suite": "this is the command that runs this test",
+        "swiftpm-lock": "it runs `swift build`, which would wait for the .build lock this very test run holds; the "
+            + "README's next block runs the `sigil demo` it ends in",
+        "packages": "installing Debian packages is scripts/deps.sh's job here; CI installs the same ones",
         "other-machine": "runs on a machine that is not part of this setup (e.g. an attacker's on the internet)",
     ]
 
