@@ -124,11 +124,13 @@ enum Templates {
 
         1. Copy this directory to \(home) on machine B (mode 0700; key files stay 0600).
         2. Import the consensus key: `sigil softsign import priv_validator_key.json \(home)/secrets/priv_validator_key.json`,
-           compare the printed key with `sekaid tendermint show-validator`, then delete the JSON copies.
+           then delete the JSON copies (step 5 compares the key with the node's).
         3. Firewall (lockdown: only WireGuard from \(r.validatorEndpoint.address), SSH and loopback):
            `nft -c -f firewall/sigil.nft && nft -f firewall/sigil.nft`.
         4. Tunnel: `sigil tunnel up \(home)/\(r.interface).conf` then `sigil tunnel wait-handshake \(home)/\(r.interface).conf`.
-        5. Sign: `sigil start -c \(home)/tmkms.toml` (or the systemd unit `sigil.service`, or `docker compose up -d`).
+        5. Check: `sigil check -c \(home)/tmkms.toml` must print only `ok` lines; its `show-validator` line must equal
+           what `sekaid tendermint show-validator` prints on machine A.
+        6. Sign: `sigil start -c \(home)/tmkms.toml` (or the systemd unit `sigil.service`, or `docker compose up -d`).
            The log shows `connected to validator successfully`, then `signed Prevote:... at h/r/s ...` lines.
 
         """
