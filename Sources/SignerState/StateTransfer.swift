@@ -79,17 +79,7 @@ extension StateFiles {
         case .cometbft:
             return render(state) + "\n"
         case .horcrux:
-            var lines = [
-                "  \"height\": \"\(state.height)\"",
-                "  \"round\": \"\(state.round)\"",
-                "  \"step\": \(state.step.rawValue)",
-                "  \"nonce_public\": null",
-            ]
-            if !state.signature.isEmpty { lines.append("  \"signature\": \"\(Base64.encode(state.signature))\"") }
-            if !state.signBytes.isEmpty {
-                lines.append("  \"signbytes\": \"\(Hex.encode(state.signBytes, uppercase: true))\"")
-            }
-            return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
+            return StateFileFormat.render(state, horcrux: true) + "\n"
         case .tmkms:
             var (round, step, blockJSON) = (Int64(state.round), max(0, Int(state.step.rawValue) - 1), "null")
             switch block {

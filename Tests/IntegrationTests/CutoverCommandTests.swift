@@ -34,9 +34,7 @@ struct CutoverCommandTests {
     @Test func checkFailsForAnUnreachableNode() throws {
         let home = try Home()
         defer { home.dir.remove() }
-        let probe = try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
-        let addr = probe.address
-        probe.close()
+        let addr = try StartOrderTests.absentNode().addr
         try home.writeConfig(addr: addr, extensions: false)
         let (rc, out) = try cli(sigil, ["check", "-c", home.config, "--timeout", "1"])
         #expect(rc == 1)

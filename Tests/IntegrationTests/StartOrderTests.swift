@@ -11,11 +11,7 @@ struct StartOrderTests {
     @Test func signerStartedFirstConnectsInsideTheNodesThreeSecondWindow() throws {
         let home = try Home()
         defer { home.dir.remove() }
-        // A port with nothing listening on it yet: the node is not up.
-        let probe = try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
-        let addr = probe.address
-        probe.close()
-        let port = UInt16(addr.split(separator: ":").last!)!
+        let (addr, port) = try Self.absentNode()
         try home.writeConfig(addr: addr, extensions: false)
         let signer = try home.start()
         defer { signer.kill(SIGTERM) }
@@ -35,6 +31,13 @@ struct StartOrderTests {
         let conn = try node.accept(timeout: 3)
         var driver = ConsensusDriver(chainID: home.chain)
         _ = try driver.fetchPublicKey(conn)
+    }
+
+    /// A loopback address with nothing listening on it yet: a node that is not up.
+    static func absentNode() throws -> (addr: String, port: UInt16) {
+        let probe = try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
+        defer { probe.close() }
+        return (probe.address, UInt16(probe.address.split(separator: ":").last!)!)
     }
 
     /// Seconds between consecutive ERROR lines, from their log timestamps.
