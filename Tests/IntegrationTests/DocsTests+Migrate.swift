@@ -93,6 +93,8 @@ extension DocsTests {
                 #expect(out.contains("h/r/s 44/0/3"), "the watermark moved past TMKMS's: \(out)")
             }
             if block.text.contains("sigil state export") {
+                #expect(out.contains("state /root/.tmkms/state/kira-1-consensus.json: h/r/s 44/0/3 (precommit), a tmkms file"),
+                        "the check after the rollback reads the export back as TMKMS's: \(out)")
                 let text = try b.exec("cat /root/.tmkms/state/kira-1-consensus.json")
                 let hash = Hex.encode(lastBlock.hash, uppercase: true)
                 #expect(text.contains("\"height\":\"44\",\"round\":\"0\",\"step\":2,\"block_id\":{\"hash\":\"\(hash)\""),
