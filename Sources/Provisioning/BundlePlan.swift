@@ -55,7 +55,7 @@ public struct BundlePlan: Sendable {
                                   peerIP: r.signerTunnelIP, localIP: r.validatorTunnelIP, profile: .scoped, docker: true)
             return [
                 BundleFile(conf, tunnel.render(), mode: 0o600),
-                BundleFile("sekaid-config.toml.patch", Templates.sekaidPatch(r)),
+                BundleFile("sekaid-config-change.toml", Templates.sekaidConfigChange(r)),
                 BundleFile("compose.yml", Templates.validatorCompose(r)),
             ] + fw + [BundleFile("README.md", Templates.validatorReadme(r))]
         case .signer:

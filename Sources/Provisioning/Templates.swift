@@ -10,7 +10,7 @@ enum Templates {
             consensusKeyFile: "priv_validator_key.json", tunnel: r.interface)
     }
 
-    static func sekaidPatch(_ r: ProvisionRequest) -> String {
+    static func sekaidConfigChange(_ r: ProvisionRequest) -> String {
         """
         # Change for sekaid's config.toml (top level, before the first [section]).
         # The node listens for the signer on the tunnel address only, never 0.0.0.0.
@@ -106,7 +106,7 @@ enum Templates {
         1. Copy this directory to machine A (it holds a private key: keep it 0600/0700).
         2. Firewall: `nft -c -f firewall/sigil.nft && nft -f firewall/sigil.nft` (or `firewall/sigil.iptables`,
            `firewall/sigil-ufw.sh`). Remove with `nft delete table inet sigil`.
-        3. Apply `sekaid-config.toml.patch` to sekaid's config.toml, then check it:
+        3. Set the line in `sekaid-config-change.toml` in sekaid's config.toml, then check it:
            `sigil guard laddr <sekai home>/config/config.toml` once the tunnel is up.
         4. Start: with Docker, `docker compose -f <sekin>/compose.yml -f compose.yml up -d`; without Docker,
            `sigil tunnel up \(r.interface).conf` (or the systemd unit `sigil-tunnel@\(r.interface)`), then sekaid.

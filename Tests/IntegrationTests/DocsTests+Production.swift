@@ -29,7 +29,7 @@ extension DocsTests {
         let keyJSON = String(decoding: try Vectors.data("keys/cometbft/test_priv_validator_key.json"), as: UTF8.self)
         try Machine.sh("umask 077 && printf %s \(shellQuote(keyJSON)) > \(work.path("priv_validator_key.json"))")
         let key = try ValidatorKeyFile.parse(Array(keyJSON.utf8), path: "test key").privateKey.publicKey
-        // sekaid's config.toml on A, edited as the bundle's sekaid-config.toml.patch says.
+        // sekaid's config.toml on A, edited as the bundle's sekaid-config-change.toml says.
         try a.exec("mkdir -p /root/sekai/config && printf '%s\\n' 'proxy_app = \"tcp://127.0.0.1:26658\"' "
             + "'priv_validator_laddr = \"tcp://10.200.0.1:26659\"' '' '[p2p]' > /root/sekai/config/config.toml")
 

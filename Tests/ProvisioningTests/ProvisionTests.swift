@@ -64,7 +64,7 @@ struct ProvisionTests {
         let config = try SignerConfig.parse(toml, file: "tmkms.toml")
         #expect(config.validators.first?.tunnel == "wg0", "the signer config parses, with the tunnel guard on")
         #expect(config.validators.first?.protocolVersion == .v0_37)
-        let patch = try #require(plan.files(for: .validator).first { $0.path == "sekaid-config.toml.patch" }).contents
+        let patch = try #require(plan.files(for: .validator).first { $0.path == "sekaid-config-change.toml" }).contents
         #expect(patch.contains("priv_validator_laddr = \"tcp://10.200.0.1:26659\""))
         #expect(!patch.contains("tcp://0.0.0.0"))
         let modes = Dictionary(uniqueKeysWithValues: try plan.files(for: .signer).map { ($0.path, $0.mode) })
