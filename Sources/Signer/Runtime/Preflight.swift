@@ -84,9 +84,7 @@ public struct Preflight {
             } else {
                 ok("chain \(chain.id) state \(path): none yet (a new validator starts from height 0)")
             }
-            if let note = try EmptyStateCheck.run(chain: chain, configPath: configPath, accept: false) {
-                ok("chain \(chain.id): \(note)")
-            }
+            if let note = try EmptyStateCheck.run(chain: chain, configPath: configPath, accept: false) { ok(note) }
         } catch {
             fail("chain \(chain.id): \(error)")
         }
