@@ -26,8 +26,8 @@ public struct PrivvalSettings: Hashable, Sendable {
         forms = v.protocolVersionLine == nil ? .both : v.protocolVersion == .v1 ? .v1 : .legacy
         protocolVersion = v.protocolVersion
         // A v0.38 node with vote extensions enabled halts (CONSENSUS FAILURE) on a non-nil precommit without an
-        // extension signature, and v0.38.0-v0.38.2 do so even with them disabled; later ones drop a signature
-        // they did not ask for. v1 nodes ask per vote. So for these nodes the signature is always produced.
+        // extension signature and drops one it did not ask for, but cannot say which it is; v1 nodes say per
+        // vote. So for these nodes the signature is always produced (and v1's skip flag honoured).
         let needed = forms != .legacy || v.protocolVersion == .v0_38
         signExtensions = needed || chain.signExtensions
         signBytes = chain.signBytes && forms != .legacy

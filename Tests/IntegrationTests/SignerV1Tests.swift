@@ -13,11 +13,11 @@ import ValidatorPeer
 struct SignerV1Tests {
     typealias Transport = SignerEndToEndTests.Transport
 
-    /// Four [[validator]]s in one process: v1 with sign_bytes, v1.0 without, and two without protocol_version
-    /// on a chain whose explicit sign_extensions = false cannot be applied (and is reported).
+    /// Five [[validator]]s in one process: v1 with sign_bytes, v1.0 without, v0.38 (met by a v1 node), and two
+    /// without protocol_version on a chain whose explicit sign_extensions = false cannot be applied (and is reported).
     struct Peers {
         let home: SignerEndToEndTests.Home
-        let open, closed, autoV1, autoLegacy: ValidatorListener
+        let open, closed, legacy, autoV1, autoLegacy: ValidatorListener
 
         init(_ transport: Transport) throws {
             let home = try SignerEndToEndTests.Home()
@@ -28,6 +28,7 @@ struct SignerV1Tests {
             }
             open = try listener("open")
             closed = try listener("closed")
+            legacy = try listener("legacy")
             autoV1 = try listener("auto-v1")
             autoLegacy = try listener("auto-legacy")
             func chain(_ id: String, _ extra: String = "") -> String {
@@ -44,12 +45,13 @@ struct SignerV1Tests {
                 + "[[providers.softsign]]\nchain_ids = [\"v1-open\", \"v1-closed\", \"mixed\"]\n"
                 + "path = \"\(home.consensusKey)\"\n"
                 + validator("v1-open", open, "v1") + validator("v1-closed", closed, "v1.0")
+                + validator("v1-closed", legacy, "v0.38")
                 + validator("mixed", autoV1, nil) + validator("mixed", autoLegacy, nil)
             try text.write(toFile: home.config, atomically: true, encoding: .utf8)
         }
 
         func close() {
-            for l in [open, closed, autoV1, autoLegacy] { l.close() }
+            for l in [open, closed, legacy, autoV1, autoLegacy] { l.close() }
             home.dir.remove()
         }
     }
@@ -124,6 +126,18 @@ struct SignerV1Tests {
         #expect(refused?.description.contains("set sign_bytes = true on its [[chain]]") == true)
         try strict.ping(closed)
         _ = try strict.runHeight(closed, height: 1)
+
+        // protocol_version = "v0.38" met by a v1 node: the legacy key form, which v1 cannot read, and SignBytes
+        // answered as an unknown request that names the setting to change.
+        let legacy = try peers.legacy.accept(timeout: 30, dialect: .v1)
+        defer { legacy.close() }
+        var misconfigured = ConsensusDriver(chainID: "v1-closed")
+        let noKey = #expect(throws: ConsensusDriver.Failure.self) { try misconfigured.fetchPublicKey(legacy) }
+        #expect(noKey?.description.contains("no ed25519 key in pub_key_bytes/pub_key_type") == true)
+        let unknown = #expect(throws: ConsensusDriver.Failure.self) { try misconfigured.signBytes(legacy, payload) }
+        #expect(unknown?.description.contains("unsupported privval request (Message field 9, CometBFT v1 "
+            + "SignBytesRequest): this [[validator]] has protocol_version = \"v0.38\"; set protocol_version = "
+            + "\"v1\" for a v1 node") == true, "\(unknown?.description ?? "")")
 
         // No protocol_version: one PubKeyResponse that a v1 node and a legacy node both read, sharing one state.
         let autoV1 = try peers.autoV1.accept(timeout: 30, dialect: .v1)
