@@ -56,6 +56,13 @@ struct SignerV1Tests {
         }
     }
 
+    /// The key a v1 node reads from a PubKeyResponse, and whether the legacy field 1 came with it.
+    static func v1Answer(_ conn: ValidatorConnection, _ chain: String) throws -> (key: [UInt8], alsoLegacy: Bool)? {
+        guard case .pubKeyResponseV1(.ed25519(let raw)?, error: nil, let legacy) =
+                try conn.request(.pubKeyRequest(chainID: chain)) else { return nil }
+        return (raw, legacy)
+    }
+
     @Test(arguments: Transport.allCases)
     func v1NodeGetsEveryRequestAnswered(_ transport: Transport) throws {
         let peers = try Peers(transport)
@@ -68,12 +75,8 @@ struct SignerV1Tests {
         // v1, sign_bytes = true.
         let open = try peers.open.accept(timeout: 30, dialect: .v1)
         defer { open.close() }
-        guard case .pubKeyResponseV1(.ed25519(let raw)?, error: nil, alsoLegacy: false) =
-                try open.request(.pubKeyRequest(chainID: "v1-open")) else {
-            Issue.record("protocol_version = \"v1\" answers with pub_key_bytes/pub_key_type only")
-            return
-        }
-        #expect(raw == key.rawRepresentation)
+        let v1Only = try #require(try Self.v1Answer(open, "v1-open"))
+        #expect(v1Only.key == key.rawRepresentation && !v1Only.alsoLegacy, "pub_key_bytes/pub_key_type only")
         var driver = ConsensusDriver(chainID: "v1-open", expectExtensions: true)
         #expect(try driver.fetchPublicKey(open) == key)
         try driver.ping(open)
@@ -143,12 +146,8 @@ struct SignerV1Tests {
         let autoV1 = try peers.autoV1.accept(timeout: 30, dialect: .v1)
         let autoLegacy = try peers.autoLegacy.accept(timeout: 30, dialect: .legacy)
         defer { autoV1.close(); autoLegacy.close() }
-        guard case .pubKeyResponseV1(.ed25519(let both)?, error: nil, alsoLegacy: true) =
-                try autoV1.request(.pubKeyRequest(chainID: "mixed")) else {
-            Issue.record("without protocol_version the key goes out in both forms")
-            return
-        }
-        #expect(both == key.rawRepresentation)
+        let both = try #require(try Self.v1Answer(autoV1, "mixed"))
+        #expect(both.key == key.rawRepresentation && both.alsoLegacy, "without protocol_version: both forms")
         var legacyNode = ConsensusDriver(chainID: "mixed", expectExtensions: true)
         var v1Node = ConsensusDriver(chainID: "mixed", expectExtensions: true)
         #expect(try legacyNode.fetchPublicKey(autoLegacy) == key)

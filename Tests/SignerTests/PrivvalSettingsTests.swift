@@ -4,19 +4,9 @@ import Testing
 /// `protocol_version`, `sign_extensions` and `sign_bytes` resolved per [[validator]].
 @Suite struct PrivvalSettingsTests {
     static func config(chain: String = "", validator: String = "") throws -> (SignerConfig, PrivvalSettings) {
-        let text = """
-            [[chain]]
-            id = "c-1"
-            key_format = { type = "hex" }
-            \(chain)
-            [[providers.softsign]]
-            chain_ids = ["c-1"]
-            path = "k.key"
-            [[validator]]
-            chain_id = "c-1"
-            addr = "unix:///run/node.sock"
-            \(validator)
-            """
+        // ConfigTests.base with the extra lines at 4 ([[chain]]) and 12 ([[validator]], which starts at line 8).
+        let text = ConfigTests.base.replacingFirst("key_format = { type = \"hex\" }",
+                                                   with: "key_format = { type = \"hex\" }\n\(chain)") + "\n\(validator)"
         let c = try SignerConfig.parse(text, file: "t.toml")
         return (c, PrivvalSettings(chain: c.chains[0], validator: c.validators[0], file: "t.toml"))
     }
@@ -35,7 +25,7 @@ import Testing
             #expect(s.forms == forms, "\(line)")
             #expect(s.signExtensions == extensions, "\(line)")
             #expect(!s.signBytes && s.warnings.isEmpty, "\(line)")
-            #expect(c.validators[0].protocolVersionLine == (line.isEmpty ? nil : 11), "\(line)")
+            #expect(c.validators[0].protocolVersionLine == (line.isEmpty ? nil : 12), "\(line)")
         }
         #expect(try Self.config(validator: "protocol_version = \"v1.0\"").0.validators[0].protocolVersion == .v1)
         #expect(try Self.config().1.summary == "privval v0.34-v0.38 and v1 alike (no protocol_version): vote extensions "
@@ -66,8 +56,8 @@ import Testing
             #expect(s.signExtensions, "\(line)")
             #expect(c.chains[0].signExtensionsLine == 4)
             #expect(s.warnings.count == 1 && s.warnings[0].hasPrefix(
-                "t.toml:4: sign_extensions = false for chain c-1 is not applied to [[validator]] "
-                    + "unix:///run/node.sock (line 8): vote extensions are signed on non-nil precommits, because "
+                "t.toml:4: sign_extensions = false for chain kira-1 is not applied to [[validator]] "
+                    + "tcp://10.0.0.2:26658 (line 8): vote extensions are signed on non-nil precommits, because "
                     + advice), "\(s.warnings)")
             #expect(s.warnings[0].hasSuffix("remove sign_extensions"))
         }
@@ -82,7 +72,7 @@ import Testing
         let legacy = try Self.config(chain: "sign_bytes = true", validator: "protocol_version = \"v0.37\"").1
         #expect(!legacy.signBytes)
         #expect(legacy.warnings == [
-            "t.toml:11: sign_bytes = true for chain c-1 has no effect on [[validator]] unix:///run/node.sock (line 8): "
+            "t.toml:12: sign_bytes = true for chain kira-1 has no effect on [[validator]] tcp://10.0.0.2:26658 (line 8): "
                 + "protocol_version = \"v0.37\" has no SignBytesRequest (CometBFT v1 has; set protocol_version = "
                 + "\"v1\" for a v1 node)",
         ])
