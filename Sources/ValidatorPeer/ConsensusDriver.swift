@@ -10,7 +10,8 @@ public struct ConsensusDriver: Sendable {
     }
 
     public let chainID: String
-    /// v0.38 nodes with vote extensions enabled expect an extension signature on non-nil precommits only.
+    /// Vote extensions are on: the node expects an extension signature on non-nil precommits only (a v1 node
+    /// then asks for it with `skip_extension_signing` unset on precommits).
     public let expectExtensions: Bool
     public private(set) var publicKey: Ed25519.PublicKey?
 

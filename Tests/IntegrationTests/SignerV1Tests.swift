@@ -37,7 +37,7 @@ struct SignerV1Tests {
             }
             func validator(_ chain: String, _ listener: ValidatorListener, _ version: String?) -> String {
                 "[[validator]]\nchain_id = \"\(chain)\"\naddr = \"\(listener.address)\"\n"
-                    + "secret_key = \"\(home.dir.path("secrets/kms-identity.key"))\"\n"
+                    + (transport == .tcp ? "secret_key = \"\(home.dir.path("secrets/kms-identity.key"))\"\n" : "")
                     + (version.map { "protocol_version = \"\($0)\"\n" } ?? "")
             }
             let text = chain("v1-open", "sign_bytes = true") + chain("v1-closed")
