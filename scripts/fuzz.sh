@@ -121,7 +121,8 @@ run_harness() {
   grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)|^#[0-9]+ *DONE' "$log" | tail -4 | sed 's/^/   /'
   if [ $rc -ne 0 ]; then
     tail -40 "$log" >&2
-    die "$name FAILED (exit $rc); input kept in $crashes/, full log $log"
+    echo "fuzz: $name FAILED (exit $rc); input kept in $crashes/, full log $log" >&2
+    return 1
   fi
 }
 
@@ -175,4 +176,6 @@ done
 for h in "${selected[@]}"; do spawn build_harness "${h%%:*}" "${h#*:}"; done
 drain
 flock -u 9
-for h in "${selected[@]}"; do run_harness "${h%%:*}" "$seconds" "$@"; done
+failed=()
+for h in "${selected[@]}"; do run_harness "${h%%:*}" "$seconds" "$@" || failed+=("${h%%:*}"); done
+[ ${#failed[@]} -eq 0 ] || die "failed: ${failed[*]}"
