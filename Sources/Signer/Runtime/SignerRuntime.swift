@@ -14,9 +14,15 @@ public final class SignerRuntime: @unchecked Sendable {
     private var threads: [Thread] = []
     private let done = DispatchGroup()
     private let failures = Atomic<[String]>([])
+    public convenience init(configPath: String) throws {
+        try self.init(config: SignerConfig.load(path: configPath))
+    }
 
-    public init(configPath: String) throws {
-        let config = try SignerConfig.load(path: configPath)
+    /// `recorder` is made once the chains' states are loaded (it gets each chain's starting state).
+    public init(
+        config: SignerConfig,
+        recorder makeRecorder: ([String: LastSignState]) throws -> any SignerRecorder = { _ in NoRecorder() }
+    ) throws {
         logger.info("Sigil \(SigilVersion.string) starting up...")
         let keyring = Logger(label: "sigil::keyring")
         let session = Logger(label: "sigil::session")
@@ -28,6 +34,7 @@ public final class SignerRuntime: @unchecked Sendable {
             for w in warnings { keyring.warning("\(w)") }
             chains[chain.id] = (key, state, chain)
         }
+        let recorder = try makeRecorder(chains.mapValues { $0.1.lastSigned })
         clients = try config.validators.map { v in
             guard let (key, state, chain) = chains[v.chainID] else {
                 throw SignerError(code: .startup, reason: "[[validator]] \(v.addr) names chain `\(v.chainID)` with no [[chain]]")
@@ -39,7 +46,7 @@ public final class SignerRuntime: @unchecked Sendable {
                 chainID: v.chainID, key: key, state: state,
                 signExtensions: chain.signExtensions || v.protocolVersion == .v0_38, maxHeight: v.maxHeight,
                 logger: session, logPrefix: prefix)
-            return ValidatorClient(config: v, handler: handler, identity: identity, logger: session)
+            return ValidatorClient(config: v, handler: handler, identity: identity, logger: session, recorder: recorder)
         }
     }
 
