@@ -152,10 +152,10 @@ extension LastSignState {
     var hrsTuple: (Int64, Int32, Int8) { (height, round, step.rawValue) }
 }
 
-/// The step number metrics and `sigil status` show: the same numbers as the signer's log lines
-/// (proposal 0, prevote 1, precommit 2; -1 before the first signature).
+/// The step number metrics and `sigil status` show: Sigil's one numbering, as in the log lines and state files
+/// (CometBFT's: proposal 1, prevote 2, precommit 3; 0 before the first signature).
 enum StepNumber {
-    static func of(_ step: SignStep) -> Int { Int(step.rawValue) - 1 }
+    static func of(_ step: SignStep) -> Int { Int(step.rawValue) }
 }
 
 /// The last round trips of one link, for p50/p99 in `sigil status` (the histogram keeps the full record).

@@ -11,9 +11,9 @@ public enum StatusRenderer {
         for c in s.chains {
             let last = c.signedSinceStart ? "\(duration(c.secondsSinceSignature)) ago"
                 : "none for \(duration(c.secondsSinceSignature))"
-            let signed = c.height == 0 && c.step < 0
+            let none = c.height == 0 && c.step == 0
             lines.append(row([
-                c.chainID, signed ? "-" : "\(c.height)", signed ? "-" : "\(c.round)", signed ? "-" : "\(c.step)",
+                c.chainID, none ? "-" : "\(c.height)", none ? "-" : "\(c.round)", none ? "-" : "\(c.step)",
                 last, c.stateWritable ? "writable" : "NOT WRITABLE",
             ], chainWidths))
         }

@@ -6,7 +6,7 @@ public struct StatusSnapshot: Codable, Sendable, Equatable {
         public var chainID: String
         public var height: Int64
         public var round: Int32
-        /// As in the log lines: proposal 0, prevote 1, precommit 2; -1 before any signature.
+        /// As in the log lines: proposal 1, prevote 2, precommit 3; 0 before any signature.
         public var step: Int
         /// Seconds since this process last released a signature for the chain (since start when none yet).
         public var secondsSinceSignature: Double

@@ -39,7 +39,7 @@ struct MetricsTests {
         #expect(m["sigil_refusals_total{chain_id=\"\(chain)\",reason=\"disk\"}"] == 0)
         #expect(m["sigil_last_signed_height{chain_id=\"\(chain)\"}"] == 5)
         #expect(m["sigil_last_signed_round{chain_id=\"\(chain)\"}"] == 0)
-        #expect(m["sigil_last_signed_step{chain_id=\"\(chain)\"}"] == 2, "precommit, numbered as in the log lines")
+        #expect(m["sigil_last_signed_step{chain_id=\"\(chain)\"}"] == 3, "precommit, numbered as in the log lines")
         #expect(m["sigil_validator_connected{\(v)}"] == 1)
         #expect(m["sigil_validator_connects_total{\(v)}"] == 1)
         #expect(m["sigil_validator_handshake_seconds_count{\(v)}"] == 1)

@@ -27,7 +27,7 @@ struct StatusCommandTests {
         var screen = ""
         let first = try eventually(timeout: 30) {
             screen = try tmux.capture()
-            return matches(screen, "e2e-chain +3 +0 +2 +[0-9.]+s ago +writable")
+            return matches(screen, "e2e-chain +3 +0 +3 +[0-9.]+s ago +writable")
         }
         #expect(first, "the view shows height 3, precommit: \n\(screen)")
         #expect(screen.contains("READY"))
@@ -38,7 +38,7 @@ struct StatusCommandTests {
         for height in Int64(4)...6 { try driver.runHeight(conn, height: height) }
         let refreshed = try eventually(timeout: 30) {
             screen = try tmux.capture()
-            return matches(screen, "e2e-chain +6 +0 +2 ")
+            return matches(screen, "e2e-chain +6 +0 +3 ")
         }
         #expect(refreshed, "the view moved on to height 6: \n\(screen)")
         #expect(screen.components(separatedBy: "HEIGHT").count == 2, "one screen, redrawn in place: \n\(screen)")
@@ -48,12 +48,12 @@ struct StatusCommandTests {
 
         // --once prints the same view once; --json the document behind it.
         let (s1, once) = try run(Built.sigil.path, ["status", "--addr", "127.0.0.1:\(signer.port)", "--once"])
-        #expect(s1 == 0 && matches(once, "e2e-chain +6 +0 +2 ") && !once.contains("\u{1B}["), "\(once)")
+        #expect(s1 == 0 && matches(once, "e2e-chain +6 +0 +3 ") && !once.contains("\u{1B}["), "\(once)")
         let (s2, json) = try run(Built.sigil.path, ["status", "--addr", "127.0.0.1:\(signer.port)", "--json"])
         #expect(s2 == 0)
         let doc = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         let chain = (doc?["chains"] as? [[String: Any]])?.first
-        #expect(chain?["height"] as? Int == 6 && chain?["step"] as? Int == 2, "\(json)")
+        #expect(chain?["height"] as? Int == 6 && chain?["step"] as? Int == 3, "\(json)")
         let validator = (doc?["validators"] as? [[String: Any]])?.first
         #expect(validator?["connected"] as? Bool == true)
         #expect((validator?["round_trip_p99_ms"] as? Double ?? 0) > 0, "\(json)")

@@ -26,7 +26,7 @@ struct Session {
     mutating func run() throws {
         while true {
             while let bytes = try decoder.next() {
-                let request = try PrivvalMessage(decoding: bytes)
+                let request = try PrivvalMessage(decoding: bytes, dialect: handler.dialect)
                 let started = DispatchTime.now().uptimeNanoseconds
                 let (reply, event) = handler.respond(request)
                 try stream.write(Delimited.frame(reply.encoded()))
