@@ -127,8 +127,8 @@ public final class SignerMetrics: SignerRecorder, @unchecked Sendable {
             if let written { i.stateWrite.recordSeconds(written) }
             let state = LastSignState(height: height, round: round, step: step)
             lock.withLock {
-                // Sentries of one chain may answer the same H/R/S; keep the highest.
-                if chains[link.chainID].map({ !($0.last.hrsTuple >= state.hrsTuple) }) ?? true {
+                // Sentries of one chain may answer the same H/R/S, or a stored signature may be reused; keep the highest.
+                if let current = chains[link.chainID]?.last, current.hrsTuple < state.hrsTuple {
                     chains[link.chainID]?.last = state
                 }
                 chains[link.chainID]?.lastSignedAt = Date()

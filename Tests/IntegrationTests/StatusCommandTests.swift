@@ -43,9 +43,6 @@ struct StatusCommandTests {
         #expect(refreshed, "the view moved on to height 6: \n\(screen)")
         #expect(screen.components(separatedBy: "HEIGHT").count == 2, "one screen, redrawn in place: \n\(screen)")
 
-        try tmux.keys("q")
-        #expect(try eventually(timeout: 30) { !tmux.isRunning() }, "q quits: \n\(screen)")
-
         // --once prints the same view once; --json the document behind it.
         let (s1, once) = try run(Built.sigil.path, ["status", "--addr", "127.0.0.1:\(signer.port)", "--once"])
         #expect(s1 == 0 && matches(once, "e2e-chain +6 +0 +3 ") && !once.contains("\u{1B}["), "\(once)")
@@ -58,6 +55,17 @@ struct StatusCommandTests {
         #expect(validator?["connected"] as? Bool == true)
         #expect((validator?["round_trip_p99_ms"] as? Double ?? 0) > 0, "\(json)")
         #expect(doc?["ready"] as? Bool == true)
+
+        // The signer goes away: the view says so and keeps trying; q still quits.
+        signer.stop()
+        let told = try eventually(timeout: 30) {
+            screen = try tmux.capture()
+            return screen.contains("sigil status: cannot reach the signer's metrics listener at 127.0.0.1:\(signer.port)")
+        }
+        #expect(told, "\n\(screen)")
+        #expect(tmux.isRunning(), "a lost signer does not end the view")
+        try tmux.keys("q")
+        #expect(try eventually(timeout: 30) { !tmux.isRunning() }, "q quits: \n\(screen)")
     }
 
     @Test func explainsWhereTheListenerIsMissing() throws {
