@@ -81,9 +81,7 @@ public enum HTTP {
     /// The index just past the blank line ending the head.
     static func headEnd(_ bytes: [UInt8]) -> Int? {
         guard bytes.count >= 4 else { return nil }
-        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
-            return i + 4
-        }
+        for i in 0...(bytes.count - 4) where bytes[i..<(i + 4)].elementsEqual([13, 10, 13, 10]) { return i + 4 }
         return nil
     }
 
@@ -106,7 +104,8 @@ public enum HTTP {
             throw TelemetryError(.fetch, "reading http://\(target)\(path): \(error)")
         }
         guard let (status, body) = split(reply) else {
-            throw TelemetryError(.response, "http://\(target)\(path) did not answer with HTTP; is that the metrics addr?")
+            throw TelemetryError(
+                .response, "http://\(target)\(path) did not answer with HTTP; is that the metrics addr?")
         }
         return (status, body)
     }

@@ -53,7 +53,8 @@ public final class SignerMetrics: SignerRecorder, @unchecked Sendable {
                     ($0, CoreMetrics.Counter(label: Names.signatures, dimensions: c + [("type", "\($0)")], factory: f))
                 }),
                 refusals: Dictionary(uniqueKeysWithValues: RefusalReason.allCases.map {
-                    ($0, CoreMetrics.Counter(label: Names.refusals, dimensions: c + [("reason", $0.rawValue)], factory: f))
+                    ($0, CoreMetrics.Counter(
+                        label: Names.refusals, dimensions: c + [("reason", $0.rawValue)], factory: f))
                 }),
                 height: Gauge(label: Names.lastHeight, dimensions: c, factory: f),
                 round: Gauge(label: Names.lastRound, dimensions: c, factory: f),
@@ -127,7 +128,8 @@ public final class SignerMetrics: SignerRecorder, @unchecked Sendable {
             if let written { i.stateWrite.recordSeconds(written) }
             let state = LastSignState(height: height, round: round, step: step)
             lock.withLock {
-                // Sentries of one chain may answer the same H/R/S, or a stored signature may be reused; keep the highest.
+                // Sentries of one chain may answer the same H/R/S, and a stored signature may be reused:
+                // keep the highest.
                 if let current = chains[link.chainID]?.last, current.hrsTuple < state.hrsTuple {
                     chains[link.chainID]?.last = state
                 }

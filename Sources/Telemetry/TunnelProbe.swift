@@ -11,8 +11,8 @@ enum TunnelProbe {
         guard let device = try? UserspaceBackend.backend(for: interface).device(named: interface) else { return out }
         out.up = true
         let destination = IPAddress(validatorHost)
-        let peer = device.peers.first { p in destination.map { d in p.allowedIPs.contains { $0.contains(d) } } ?? false }
-            ?? (device.peers.count == 1 ? device.peers.first : nil)
+        let covering = destination.flatMap { d in device.peers.first { $0.allowedIPs.contains { $0.contains(d) } } }
+        let peer = covering ?? (device.peers.count == 1 ? device.peers.first : nil)
         guard let peer else { return out }
         out.receivedBytes = peer.rxBytes
         out.sentBytes = peer.txBytes

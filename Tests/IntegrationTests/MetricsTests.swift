@@ -25,7 +25,8 @@ struct MetricsTests {
         _ = try driver.fetchPublicKey(conn)
         for height in Int64(1)...5 { try driver.runHeight(conn, height: height) }
         // One double-sign attempt and one request for another chain: both refused, connection kept.
-        let fork = ConsensusDriver.vote(.precommit, height: 5, blockID: ConsensusDriver.blockID(height: 5, variant: "-x"))
+        let fork = ConsensusDriver.vote(
+            .precommit, height: 5, blockID: ConsensusDriver.blockID(height: 5, variant: "-x"))
         #expect(try Self.refused(conn.request(.signVoteRequest(fork, chainID: chain))))
         let other = ConsensusDriver.vote(.prevote, height: 6, blockID: ConsensusDriver.blockID(height: 6))
         #expect(try Self.refused(conn.request(.signVoteRequest(other, chainID: "other-chain"))))

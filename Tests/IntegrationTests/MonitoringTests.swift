@@ -13,14 +13,16 @@ struct MonitoringTests {
 
     @Test(.enabled(if: hasPromtool || Vectors.isCI))
     func alertRulesPassTheirUnitTests() throws {
-        let (status, out) = try run("/bin/sh", ["-c", "cd \(Self.dir.path) && promtool test rules sigil-alerts.test.yml"])
+        let (status, out) = try run(
+            "/bin/sh", ["-c", "cd \(Self.dir.path) && promtool test rules sigil-alerts.test.yml"])
         #expect(status == 0, "\(out)")
         #expect(out.contains("SUCCESS"), "\(out)")
     }
 
     @Test(.enabled(if: hasPromtool || Vectors.isCI))
     func scrapeConfigIsValid() throws {
-        let (status, out) = try run("/usr/bin/promtool", ["check", "config", Self.dir.appendingPathComponent("prometheus.yml").path])
+        let config = Self.dir.appendingPathComponent("prometheus.yml").path
+        let (status, out) = try run("/usr/bin/promtool", ["check", "config", config])
         #expect(status == 0, "\(out)")
         #expect(out.contains("SUCCESS: 6 rules found"), "the config loads the alert rules: \(out)")
     }
@@ -50,8 +52,8 @@ struct MonitoringTests {
         let (_, text) = try signer.get("/metrics")
         let exported = Exposition.names(text)
         #expect(Exposition.samples(text)["sigil_tunnel_up{interface=\"sigilnone0\"}"] == 0)
-        #expect(Exposition.samples(text)["sigil_tunnel_last_handshake_age_seconds{interface=\"sigilnone0\"}"] == .infinity,
-                "no device, no handshake: infinitely stale")
+        let age = Exposition.samples(text)["sigil_tunnel_last_handshake_age_seconds{interface=\"sigilnone0\"}"]
+        #expect(age == .infinity, "no device, no handshake: infinitely stale")
 
         let dashboard = try Self.text("grafana/sigil-dashboard.json")
         let json = try JSONSerialization.jsonObject(with: Data(dashboard.utf8)) as? [String: Any]

@@ -31,7 +31,9 @@ struct StatusCommandTests {
         }
         #expect(first, "the view shows height 3, precommit: \n\(screen)")
         #expect(screen.contains("READY"))
-        #expect(matches(screen, NSRegularExpression.escapedPattern(for: listener.address) + " +e2e-chain +up [0-9.]+s +[0-9.]+ ms +[0-9.]+ ms +1"), "\n\(screen)")
+        let validatorRow = NSRegularExpression.escapedPattern(for: listener.address)
+            + " +e2e-chain +up [0-9.]+s +[0-9.]+ ms +[0-9.]+ ms +1"
+        #expect(matches(screen, validatorRow), "\n\(screen)")
         #expect(screen.contains("q or Ctrl-C quits"))
 
         // It refreshes by itself as the signer signs on.
@@ -60,7 +62,8 @@ struct StatusCommandTests {
         signer.stop()
         let told = try eventually(timeout: 30) {
             screen = try tmux.capture()
-            return screen.contains("sigil status: cannot reach the signer's metrics listener at 127.0.0.1:\(signer.port)")
+            return screen.contains(
+                "sigil status: cannot reach the signer's metrics listener at 127.0.0.1:\(signer.port)")
         }
         #expect(told, "\n\(screen)")
         #expect(tmux.isRunning(), "a lost signer does not end the view")

@@ -21,7 +21,9 @@ struct Start: ParsableCommand {
         let config = try SignerConfig.load(path: path)
         let format = logFormat ?? config.logFormat ?? .text
         LoggingSystem.bootstrapTMKMS(level: verbose ? .debug : .info, json: format == .json)
-        guard let metricsConfig = config.metrics else { return try SignerRuntime(config: config, configPath: path).run() }
+        guard let metricsConfig = config.metrics else {
+            return try SignerRuntime(config: config, configPath: path).run()
+        }
         var server: MetricsServer?
         let runtime = try SignerRuntime(config: config, configPath: path) { starting in
             let metrics = SignerMetrics(config: config, starting: starting)

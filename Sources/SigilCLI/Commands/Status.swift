@@ -10,7 +10,8 @@ struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a running signer live: chains, validator connections, tunnel (needs [metrics] in the config).")
 
-    @Option(name: [.short, .customLong("config")], help: "Config file whose [metrics] addr to read (default: as start).")
+    @Option(name: [.short, .customLong("config")],
+            help: "Config file whose [metrics] addr to read (default: as for start).")
     var config: String?
 
     @Option(help: "The metrics listener, host:port (overrides the config).") var addr: String?
@@ -19,7 +20,9 @@ struct Status: ParsableCommand {
     @Option(help: "Seconds between refreshes in the live view.") var interval: Double = 1
 
     func validate() throws {
-        guard interval >= 0.1 && interval <= 3600 else { throw ValidationError("--interval must be 0.1 to 3600 seconds") }
+        guard interval >= 0.1 && interval <= 3600 else {
+            throw ValidationError("--interval \(interval): use 0.1 to 3600 seconds")
+        }
     }
 
     func run() throws {
@@ -60,7 +63,8 @@ struct Status: ParsableCommand {
     private func fetch(_ host: String, _ port: UInt16) throws -> [UInt8] {
         let (status, body) = try HTTP.get(host: host, port: port, path: "/status")
         guard status == 200 else {
-            throw TelemetryError(.response, "http://\(Address.format(host: host, port: port))/status answered \(status)")
+            let target = Address.format(host: host, port: port)
+            throw TelemetryError(.response, "http://\(target)/status answered \(status); is that Sigil's metrics addr?")
         }
         return body
     }
