@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import TestSupport
 import Testing
+import ValidatorPeer
 
 /// A live `sigil start` with a `[metrics]` listener on an ephemeral loopback port, read over real HTTP with
 /// Foundation's client (libcurl), not Sigil's own.
@@ -40,6 +41,32 @@ struct LiveSigner {
     func stop() {
         child.kill(SIGKILL)
         child.wait()
+    }
+}
+
+/// A live signer already serving a validator-side peer on loopback (public key fetched), for tests that need
+/// one signing connection and then look at the signer from outside.
+struct SigningPair {
+    let home: SignerEndToEndTests.Home
+    let listener: ValidatorListener
+    let signer: LiveSigner
+    let conn: ValidatorConnection
+    var driver: ConsensusDriver
+
+    /// `extra`: more TOML for the config, given the home it goes in.
+    init(extra: (SignerEndToEndTests.Home) -> String = { _ in "" }) throws {
+        home = try SignerEndToEndTests.Home()
+        listener = try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
+        signer = try LiveSigner(home, validatorAddr: listener.address, extra: extra(home))
+        conn = try listener.accept(timeout: 30)
+        driver = ConsensusDriver(chainID: home.chain)
+        _ = try driver.fetchPublicKey(conn)
+    }
+
+    func close() {
+        signer.stop()
+        listener.close()
+        home.dir.remove()
     }
 }
 

@@ -86,18 +86,11 @@ struct MetricsTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") || Vectors.isCI))
     func scrapePassesPromtool() throws {
-        let home = try SignerEndToEndTests.Home()
-        defer { home.dir.remove() }
-        let listener = try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
-        defer { listener.close() }
-        let signer = try LiveSigner(home, validatorAddr: listener.address)
-        defer { signer.stop() }
-        let conn = try listener.accept(timeout: 30)
-        var driver = ConsensusDriver(chainID: home.chain)
-        _ = try driver.fetchPublicKey(conn)
-        try driver.runHeight(conn, height: 1)
-        let (_, text) = try signer.get("/metrics")
-        let file = home.dir.path("scrape.prom")
+        let pair = try SigningPair()
+        defer { pair.close() }
+        try pair.driver.runHeight(pair.conn, height: 1)
+        let (_, text) = try pair.signer.get("/metrics")
+        let file = pair.home.dir.path("scrape.prom")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         // Prometheus's own parser; its lint only asks for HELP lines, which swift-metrics cannot carry.
         let (status, out) = try run("/bin/sh", ["-c", "/usr/bin/promtool check metrics < \(file)"])

@@ -30,11 +30,9 @@ struct MonitoringTests {
     /// The signer has a connected validator and a second one behind `tunnel` (an interface that does not
     /// exist, so the guard refuses to dial it, but the tunnel metrics are still exported).
     @Test func everyMetricInTheDashboardAndRulesIsExported() throws {
-        let home = try SignerEndToEndTests.Home()
-        defer { home.dir.remove() }
-        let listener = try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
-        defer { listener.close() }
-        let tunneled = """
+        let pair = try SigningPair { home in
+            """
+
             [[validator]]
             chain_id = "\(home.chain)"
             addr = "tcp://10.200.0.1:26659"
@@ -42,14 +40,11 @@ struct MonitoringTests {
             tunnel = "sigilnone0"
 
             """
-        let signer = try LiveSigner(home, validatorAddr: listener.address, extra: "\n" + tunneled)
-        defer { signer.stop() }
-        let conn = try listener.accept(timeout: 30)
-        var driver = ConsensusDriver(chainID: home.chain)
-        _ = try driver.fetchPublicKey(conn)
-        try driver.runHeight(conn, height: 1)
+        }
+        defer { pair.close() }
+        try pair.driver.runHeight(pair.conn, height: 1)
 
-        let (_, text) = try signer.get("/metrics")
+        let (_, text) = try pair.signer.get("/metrics")
         let exported = Exposition.names(text)
         #expect(Exposition.samples(text)["sigil_tunnel_up{interface=\"sigilnone0\"}"] == 0)
         let age = Exposition.samples(text)["sigil_tunnel_last_handshake_age_seconds{interface=\"sigilnone0\"}"]

@@ -10,15 +10,9 @@ struct StatusCommandTests {
 
     @Test(.enabled(if: hasTmux || Vectors.isCI))
     func liveViewRefreshesInATerminalAndQuitsOnQ() throws {
-        let home = try SignerEndToEndTests.Home()
-        defer { home.dir.remove() }
-        let listener = try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
-        defer { listener.close() }
-        let signer = try LiveSigner(home, validatorAddr: listener.address)
-        defer { signer.stop() }
-        let conn = try listener.accept(timeout: 30)
-        var driver = ConsensusDriver(chainID: home.chain)
-        _ = try driver.fetchPublicKey(conn)
+        let pair = try SigningPair()
+        defer { pair.close() }
+        let (signer, listener, conn, driver) = (pair.signer, pair.listener, pair.conn, pair.driver)
         for height in Int64(1)...3 { try driver.runHeight(conn, height: height) }
 
         let tmux = Tmux()
