@@ -1,5 +1,6 @@
 import Foundation
 import Privval
+import Sockets
 import TestSupport
 import Testing
 import ValidatorPeer
@@ -19,6 +20,9 @@ struct MetricsTests {
         #expect(try signer.get("/healthz") == (200, "ok\n"))
         #expect(try signer.get("/readyz").0 == 503, "not ready before a validator connects")
         #expect(try signer.get("/nope").0 == 404)
+        #expect(try Self.raw(signer.port, "POST /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            .hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n"))
+        #expect(try Self.raw(signer.port, "hello\r\n\r\n").hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
 
         let conn = try listener.accept(timeout: 30)
         var driver = ConsensusDriver(chainID: chain)
@@ -113,6 +117,17 @@ struct MetricsTests {
         #expect(errors.count == 1, "\(sigil.output)")
         #expect(errors.first?.hasPrefix("error: [metrics] addr = \"127.0.0.1:\(port)\": cannot listen: ") == true)
         #expect(errors.first?.contains("pick a free port or stop what holds it") == true)
+    }
+
+    /// Sends `request` as is and returns the whole answer.
+    static func raw(_ port: Int, _ request: String) throws -> String {
+        let socket = try Socket.connect(host: "127.0.0.1", port: UInt16(port), timeout: 10)
+        defer { socket.close() }
+        socket.setTimeouts(read: 10, write: 10)
+        try socket.write(Array(request.utf8))
+        var answer: [UInt8] = []
+        while let bytes = try? socket.read(maxLength: 4096) { answer += bytes }
+        return String(decoding: answer, as: UTF8.self)
     }
 
     static func refused(_ reply: PrivvalMessage) -> Bool {
