@@ -25,7 +25,7 @@ public final class MetricsServer: @unchecked Sendable {
         let thread = Thread { [self] in serve() }
         thread.stackSize = 1 << 20
         thread.start()
-        Logger(label: "sigil::metrics").info("metrics on http://\(address)/metrics (also /healthz, /readyz, /status)")
+        Logger(label: "sigil::metrics").info("metrics listening on \(address): /metrics, /healthz, /readyz, /status")
     }
 
     public func stop() { listener.close() }

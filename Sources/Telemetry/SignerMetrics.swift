@@ -74,6 +74,9 @@ public final class SignerMetrics: SignerRecorder, @unchecked Sendable {
             for name in [Names.connects, Names.disconnects, Names.connectFailures] {
                 CoreMetrics.Counter(label: name, dimensions: d, factory: f).increment(by: 0)
             }
+            // Histograms too, so every series exists (empty) from start-up.
+            _ = CoreMetrics.Timer(label: Names.roundTrip, dimensions: d, factory: f)
+            _ = CoreMetrics.Timer(label: Names.handshake, dimensions: d, factory: f)
         }
     }
 

@@ -21,7 +21,7 @@ struct LiveSigner {
         child = try Child(Built.sigil, ["start", "-c", home.config] + arguments)
         var found: Int?
         _ = child.waitForOutput(timeout: 30) { out in
-            found = out.firstMatch(of: /http:\/\/127\.0\.0\.1:(\d+)\/metrics/).flatMap { Int($0.1) }
+            found = out.firstMatch(of: /metrics listening on 127\.0\.0\.1:(\d+):/).flatMap { Int($0.1) }
             return found != nil
         }
         port = try #require(found, "the signer names its metrics address: \(child.output)")

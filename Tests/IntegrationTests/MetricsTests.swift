@@ -35,6 +35,9 @@ struct MetricsTests {
         let other = ConsensusDriver.vote(.prevote, height: 6, blockID: ConsensusDriver.blockID(height: 6))
         #expect(try Self.refused(conn.request(.signVoteRequest(other, chainID: "other-chain"))))
 
+        // The recorder hears of a request only after its reply is on the wire: wait for the last one.
+        let lastRecorded = "sigil_refusals_total{chain_id=\"\(chain)\",reason=\"chain_id\"}"
+        #expect(try eventually(timeout: 30) { try signer.scrape()[lastRecorded] == 1 })
         var m = try signer.scrape()
         for type in ["proposal", "prevote", "precommit"] {
             #expect(m["sigil_signatures_total{chain_id=\"\(chain)\",type=\"\(type)\"}"] == 5, "\(type)")
@@ -59,15 +62,16 @@ struct MetricsTests {
         let stateDir = home.dir.path("state"), away = home.dir.path("state-away")
         try FileManager.default.moveItem(atPath: stateDir, toPath: away)
         #expect(try Self.refused(conn.request(.signVoteRequest(other, chainID: chain))))
+        let disk = "sigil_refusals_total{chain_id=\"\(chain)\",reason=\"disk\"}"
+        #expect(try eventually(timeout: 30) { try signer.scrape()[disk] == 1 })
         m = try signer.scrape()
-        #expect(m["sigil_refusals_total{chain_id=\"\(chain)\",reason=\"disk\"}"] == 1)
         #expect(m["sigil_state_write_failures_total{chain_id=\"\(chain)\"}"] == 1)
         #expect(m["sigil_state_writable{chain_id=\"\(chain)\"}"] == 0)
         let (status, body) = try signer.get("/readyz")
         #expect(status == 503 && body.contains("chain \(chain): state not writable"), "\(body)")
         try FileManager.default.moveItem(atPath: away, toPath: stateDir)
         _ = try driver.signVote(conn, other)
-        #expect(try signer.get("/readyz").0 == 200, "ready again once a write succeeds")
+        #expect(try eventually(timeout: 30) { try signer.get("/readyz").0 == 200 }, "ready again once a write succeeds")
 
         // The node goes away.
         conn.close()

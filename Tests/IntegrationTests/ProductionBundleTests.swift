@@ -49,8 +49,8 @@ struct ProductionBundleTests {
 
         // The signer on B, with a fresh consensus key in the bundle's key path.
         try b.exec("\(sigil) softsign keygen \(signerHome)/secrets/priv_validator_key.json")
-        try append("\(signerHome)/sigil.toml", "\n[metrics]\naddr = \"127.0.0.1:9311\"\n")
-        let signer = try b.spawn([sigil, "start", "-c", "\(signerHome)/sigil.toml"])
+        try append("\(signerHome)/tmkms.toml", "\n[metrics]\naddr = \"127.0.0.1:9311\"\n")
+        let signer = try b.spawn([sigil, "start", "-c", "\(signerHome)/tmkms.toml"])
         defer { signer.kill(SIGTERM) }
         var conn = try Self.accept(listener, signer)
         var driver = ConsensusDriver(chainID: "prod-1")

@@ -101,7 +101,11 @@ struct Tmux {
 
     func isRunning() -> Bool { (try? tmux(["has-session", "-t", "main"]).0) == 0 }
 
-    func kill() { _ = try? tmux(["kill-server"]) }
+    /// Ends the server and removes its socket file (tmux leaves it behind once its last session has ended).
+    func kill() {
+        _ = try? tmux(["kill-server"])
+        unlink("/tmp/tmux-\(getuid())/\(socket)")
+    }
 
     /// Runs `tmux -L socket args`, stdout and stderr into a temporary file; returns (status, output).
     private func tmux(_ args: [String]) throws -> (Int32, String) {

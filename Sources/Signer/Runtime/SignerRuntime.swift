@@ -15,14 +15,16 @@ public final class SignerRuntime: @unchecked Sendable {
     private let done = DispatchGroup()
     private let failures = Atomic<[String]>([])
 
-    public convenience init(configPath: String) throws {
-        try self.init(config: SignerConfig.load(path: configPath), configPath: configPath)
+    public convenience init(configPath: String, acceptEmptyState: Bool = false) throws {
+        try self.init(config: SignerConfig.load(path: configPath), configPath: configPath,
+                      acceptEmptyState: acceptEmptyState)
     }
 
-    /// `config` as loaded from `configPath` (which messages name). `recorder` is made once the chains' states are
-    /// loaded (it gets each chain's starting state).
+    /// `config` as loaded from `configPath` (which messages name). `acceptEmptyState`: start a chain whose state
+    /// file is empty even when an older signer's state for it is found on this host (see `PriorState`).
+    /// `recorder` is made once the chains' states are loaded (it gets each chain's starting state).
     public init(
-        config: SignerConfig, configPath: String,
+        config: SignerConfig, configPath: String, acceptEmptyState: Bool = false,
         recorder makeRecorder: ([String: LastSignState]) throws -> any SignerRecorder = { _ in NoRecorder() }
     ) throws {
         logger.info("Sigil \(SigilVersion.string) starting up...")
@@ -33,6 +35,8 @@ public final class SignerRuntime: @unchecked Sendable {
         for chain in config.chains {
             let key = try Self.consensusKey(for: chain, in: config)
             keyring.info("[keyring:softsign] added consensus Ed25519 key: \(chain.format(key.publicKey))")
+            let looked = try EmptyStateCheck.run(chain: chain, configPath: configPath, accept: acceptEmptyState)
+            if let looked { keyring.warning("\(looked)") }
             let (state, warnings) = try ChainState.open(chainID: chain.id, path: chain.stateFile)
             for w in warnings { keyring.warning("\(w)") }
             chains[chain.id] = (key, state, chain)
