@@ -13,8 +13,8 @@ enum Fuzz {
     }
 
     static func fail(_ message: String, file: StaticString = #fileID, line: UInt = #line) -> Never {
-        let text = "invariant broken at \(file):\(line): \(message)\n"
-        _ = text.withCString { write(2, $0, strlen($0)) }
+        let text = Array("invariant broken at \(file):\(line): \(message)\n".utf8)
+        _ = text.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }  // all of it, NUL bytes included
         abort()
     }
 
