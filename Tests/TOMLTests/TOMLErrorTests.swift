@@ -15,7 +15,7 @@ import Testing
 
     static let cases: [Case] = [
         Case(text: "a = 1\na = 2", code: .redefinition, line: 2,
-             mentions: "duplicate key `a` (first defined at line 1)"),
+             mentions: "duplicate key `a` (first defined at line 1); keep one of the two lines"),
         Case(text: "a", code: .syntax, line: 1, mentions: "expected `=`"),
         Case(text: "a = ", code: .syntax, line: 1, mentions: "expected a value"),
         Case(text: "= 1", code: .syntax, line: 1, mentions: "expected a key"),
@@ -50,7 +50,7 @@ import Testing
         Case(text: "a = { x = 1 }\n[a]", code: .redefinition, line: 2, mentions: "inline table `a` (line 1) cannot be"),
         Case(text: "a = { x = 1 }\n[a.b]", code: .redefinition, line: 2,
              mentions: "inline table `a` (line 1) cannot be"),
-        Case(text: "[a]\n[a]", code: .redefinition, line: 2, mentions: "table [a] is defined twice (first at line 1)"),
+        Case(text: "[a]\n[a]", code: .redefinition, line: 2, mentions: "table [a] is defined twice (first at line 1); merge the two tables"),
         Case(text: "[a]\nb = 1\n[a.b]", code: .redefinition, line: 3, mentions: "key `a.b` is already an integer"),
         Case(text: "[a]\nb.c = 1\n[a.b]", code: .redefinition, line: 3, mentions: "already defined by dotted keys"),
         Case(text: "[a.b.c]\n[a]\nb.c.d = 1", code: .redefinition, line: 3, mentions: "cannot extend table `b`"),

@@ -18,6 +18,7 @@ public final class SignerRuntime: @unchecked Sendable {
     public init(configPath: String) throws {
         let config = try SignerConfig.load(path: configPath)
         logger.info("Sigil \(SigilVersion.string) starting up...")
+        for warning in config.warnings { logger.warning("\(warning)") }
         let keyring = Logger(label: "sigil::keyring")
         let session = Logger(label: "sigil::session")
         var chains: [String: (Ed25519.PrivateKey, ChainState, ChainConfig)] = [:]
@@ -74,7 +75,10 @@ public final class SignerRuntime: @unchecked Sendable {
         start()
         done.wait()
         let f = failures.load()
-        if !f.isEmpty { throw SignerError(code: .startup, reason: "validator connection ended: " + f.joined(separator: "; ")) }
+        if !f.isEmpty {
+            throw SignerError(code: .startup, reason: "validator connection ended: " + f.joined(separator: "; ")
+                + " (reconnect = false in the config, so Sigil stops; set reconnect = true to keep dialing)")
+        }
     }
 
     public func stop() {
