@@ -33,7 +33,7 @@ public enum KeyFile {
     /// Reads a file that holds a secret, refusing it when its mode lets group or others read it.
     static func readSecret(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw WireGuardError.keyFile(path, "cannot open: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw WireGuardError.keyFile(path, "cannot open: \(String(cString: strerror(errno))); check the path") }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw WireGuardError.keyFile(path, "cannot stat") }
@@ -68,9 +68,10 @@ public enum KeyFile {
         let head = Array(bytes.prefix(44))
         let rest = bytes.dropFirst(44)
         let blank: Set<UInt8> = [0, 9, 10, 11, 12, 13, 32]
-        guard head.count == 44, rest.allSatisfy({ blank.contains($0) }) else {
-            var end = bytes.count
-            while end > 0, blank.contains(bytes[end - 1]) { end -= 1 }
+        var end = bytes.count
+        while end > 0, blank.contains(bytes[end - 1]) { end -= 1 }
+        // Counted without the trailing newline, so a 43-character key is reported as 43, not 44.
+        guard end == 44, head.count == 44, rest.allSatisfy({ blank.contains($0) }) else {
             let kind = secret ? "`wg genkey` or `wg genpsk`" : "`wg pubkey`"
             throw WireGuardError.invalidKey(what, "expected the 44 base64 characters \(kind) prints, found \(end) "
                 + "characters (not counting trailing whitespace)")

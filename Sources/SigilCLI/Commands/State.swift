@@ -12,7 +12,7 @@ struct State: ParsableCommand {
 
         func run() throws {
             guard let (state, fromTmkms) = try StateFiles.read(path: path) else {
-                throw ValidationError("no state file at \(path)")
+                throw ValidationError("no state file at \(path); check the path (a chain's `state_file` in the config)")
             }
             print("h/r/s \(state.hrs) (\(state.step))\(fromTmkms ? ", imported from a TMKMS file" : "")")
             print(StateFiles.render(state))

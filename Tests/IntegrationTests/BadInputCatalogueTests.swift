@@ -1,0 +1,125 @@
+import Foundation
+import Glibc
+import Sockets
+import TestSupport
+import Testing
+
+/// The bad-input catalogue (the tables are in BadInput/): every operator mistake through the real `sigil` binary
+/// must give exactly one `error:` line naming the input and the fix, a non-zero exit, no changed file, and no
+/// planted secret in any form.
+@Suite struct BadInputCatalogueTests {
+    static let cases = BadInput.config + BadInput.keys + BadInput.state + BadInput.wireGuard + BadInput.provisioning
+        + BadInput.firewalls + BadInput.commands + BadInput.network
+
+    @Test func catalogueCoversEveryArea() {
+        let all = Self.cases + BadInput.peers.map(\.0)
+        #expect(all.count >= 60)
+        #expect(Set(all.map(\.area)) == ["config", "keys", "state", "wg config", "provision", "firewall", "cli", "network"])
+        #expect(Set(all.map(\.testDescription)).count == all.count, "case names are unique")
+    }
+
+    @Test(arguments: cases)
+    func answersInOneLineAndChangesNothing(_ c: BadInput) throws {
+        try Self.check(c, peer: nil)
+    }
+
+    @Test(arguments: BadInput.peers.indices)
+    func validatorSideFaults(_ index: Int) throws {
+        let (c, peer) = BadInput.peers[index]
+        try Self.check(c, peer: peer)
+    }
+
+    static func check(_ c: BadInput, peer: BadInput.Peer?) throws {
+        let box = try Sandbox()
+        defer { box.dir.remove() }
+        try c.setup(box)
+        var listener: Listener?
+        if let peer {
+            let l = try Listener.tcp(host: "127.0.0.1", port: 0)
+            listener = l
+            try box.editConfig { $0.replacingOccurrences(of: "tcp://127.0.0.1:1\"", with: "tcp://127.0.0.1:\(l.port)\"") }
+            serve(l, peer)
+        }
+        defer { listener?.close() }
+        let before = box.snapshot()
+        let args = c.args.map { $0.replacingOccurrences(of: "{wg}", with: Sandbox.wgKey) }
+        let (status, stdout, stderr) = try runSigil(args, in: box.root, stdin: c.stdin)
+        let output = stdout + "\n" + stderr
+        #expect(status == c.status, "exit status of `sigil \(args.joined(separator: " "))`: \(output)")
+
+        let errorLines = output.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errorLines.count == 1, "exactly one error line: \(output)")
+        #expect(!output.contains("USAGE:") && !output.contains("Usage:"), "no usage block: \(output)")
+        let line = errorLines.first.map(String.init) ?? ""
+        for name in c.names { #expect(line.contains(name), "the error names `\(name)`: \(line)") }
+        #expect(line.contains(c.fix), "the error says what to do (`\(c.fix)`): \(line)")
+        for text in c.alsoPrints { #expect(output.contains(text), "also prints `\(text)`: \(output)") }
+
+        for form in Sandbox.secretForms {
+            for window in stride(from: 0, through: form.count - 16, by: 4) {
+                let piece = String(form.dropFirst(window).prefix(16))
+                #expect(!output.contains(piece), "a planted secret leaked (\(piece)): \(output)")
+            }
+        }
+
+        var after = box.snapshot()
+        var expected = before
+        for rel in c.mayChange {
+            after[rel] = nil
+            expected[rel] = nil
+        }
+        let changed = Set(after.keys).symmetricDifference(expected.keys).sorted()
+            + after.filter { expected[$0.key] != nil && expected[$0.key] != $0.value }.keys.sorted()
+        #expect(changed.isEmpty, "files changed: \(changed)")
+    }
+
+    /// The validator side of a network case, on its own thread until the listener closes.
+    static func serve(_ listener: Listener, _ peer: BadInput.Peer) {
+        let thread = Thread {
+            guard let socket = try? listener.accept(timeout: 20) else { return }
+            switch peer {
+            case .silent:
+                _ = try? socket.read(maxLength: 1 << 16)
+            case .hangsUp:
+                break
+            case .garbage:
+                try? socket.write(Array(repeating: 0x41, count: 200))
+                _ = try? socket.read(maxLength: 1 << 16)
+            }
+            socket.close()
+        }
+        thread.start()
+    }
+
+    /// Runs `sigil` in `directory` with stdout and stderr kept apart (through files, so nothing can block).
+    static func runSigil(_ args: [String], in directory: String, stdin: String) throws -> (Int32, String, String) {
+        let scratch = try TempDir("sigil-bad-input-out")
+        defer { scratch.remove() }
+        let p = Process()
+        p.executableURL = Built.sigil
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        env["TMKMS_CONFIG_FILE"] = nil
+        p.environment = env
+        FileManager.default.createFile(atPath: scratch.path("out"), contents: nil)
+        FileManager.default.createFile(atPath: scratch.path("err"), contents: nil)
+        FileManager.default.createFile(atPath: scratch.path("in"), contents: Data(stdin.utf8))
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.path("out")))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.path("err")))
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: scratch.path("in")))
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while p.isRunning && Date() < deadline { usleep(10_000) }
+        if p.isRunning { p.terminate() }
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        let read = { (name: String) in
+            String(decoding: FileManager.default.contents(atPath: scratch.path(name)) ?? Data(), as: UTF8.self)
+        }
+        return (p.terminationStatus, read("out"), read("err"))
+    }
+}
