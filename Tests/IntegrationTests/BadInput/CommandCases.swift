@@ -87,6 +87,12 @@ extension BadInput {
                  names: ["`validator'"], fix: "give the validator's tunnel address"),
         BadInput(area: "cli", name: "guard laddr on a missing file", args: ["guard", "laddr", "config/config.toml"],
                  names: ["config/config.toml"], fix: "give the path of the node's config.toml"),
+        BadInput(area: "cli", name: "demo of no heights", args: ["demo", "--heights=0"], names: ["--heights 0"],
+                 fix: "give 1 or more", status: 64),
+        BadInput(area: "cli", name: "demo with a 51-byte chain id", args: ["demo", "--chain-id", String(repeating: "c", count: 51)],
+                 names: ["--chain-id"], fix: "CometBFT chain ids are 1 to 50", status: 64),
+        BadInput(area: "cli", name: "wait-handshake without time", args: ["tunnel", "wait-handshake", "--timeout=0", "wg0.conf"],
+                 names: ["--timeout 0.0"], fix: "give seconds from 0.1 to 86400", status: 64),
         BadInput(area: "cli", name: "tunnel down of a missing interface", args: ["tunnel", "down", "sigilnone0"],
                  names: ["sigilnone0"], fix: "`sigil wg show` lists the WireGuard interfaces"),
     ]
