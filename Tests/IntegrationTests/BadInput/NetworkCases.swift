@@ -32,10 +32,10 @@ extension BadInput {
     static let peers: [(BadInput, Peer)] = [
         (BadInput(area: "network", name: "peer never answers the handshake", args: ["start", "-c", "tmkms.toml"],
                   setup: replacing("reconnect = false", "reconnect = false\ntimeout = 1"),
-                  names: ["tcp://127.0.0.1:"], fix: "set reconnect = true to keep dialing", mayChange: lock), .silent),
+                  names: ["tcp://127.0.0.1:", "timed out"], fix: "set reconnect = true to keep dialing", mayChange: lock), .silent),
         (BadInput(area: "network", name: "peer hangs up at once", args: ["start", "-c", "tmkms.toml"],
-                  names: ["tcp://127.0.0.1:"], fix: "set reconnect = true to keep dialing", mayChange: lock), .hangsUp),
+                  names: ["tcp://127.0.0.1:", "connection closed"], fix: "set reconnect = true to keep dialing", mayChange: lock), .hangsUp),
         (BadInput(area: "network", name: "peer sends garbage", args: ["start", "-c", "tmkms.toml"],
-                  names: ["tcp://127.0.0.1:"], fix: "set reconnect = true to keep dialing", mayChange: lock), .garbage),
+                  names: ["tcp://127.0.0.1:", "malformed"], fix: "set reconnect = true to keep dialing", mayChange: lock), .garbage),
     ]
 }
