@@ -29,6 +29,34 @@ import Testing
         try Self.check(c, peer: peer)
     }
 
+    /// Every `error:` line Docs/troubleshooting.md quotes (in double backticks, `…` standing for any text) is one
+    /// the binary prints for some catalogue case.
+    @Test func troubleshootingQuotesRealMessages() throws {
+        let docPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Docs/troubleshooting.md").standardized.path
+        let doc = try String(contentsOfFile: docPath, encoding: .utf8)
+        let quoted = doc.matches(of: try Regex("``\\s?(error: .+?)\\s?``")).compactMap { match in
+            match.output[1].substring.map(String.init)
+        }
+        #expect(quoted.count >= 40, "the doc quotes its messages: \(quoted.count)")
+        let lines = Locked<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: Self.cases.count) { i in
+            let c = Self.cases[i]
+            guard let box = try? Sandbox() else { return }
+            defer { box.dir.remove() }
+            try? c.setup(box)
+            if let (_, out, err) = try? Self.runSigil(c.args, in: box.root, stdin: c.stdin) {
+                lines.mutate { $0 += (out + err).split(separator: "\n").filter { $0.hasPrefix("error:") }.map(String.init) }
+            }
+        }
+        let printed = lines.value
+        for message in quoted {
+            let pattern = message.components(separatedBy: "…").map(NSRegularExpression.escapedPattern).joined(separator: ".*?")
+            let regex = try Regex("^" + pattern + "$")
+            #expect(printed.contains { $0.wholeMatch(of: regex) != nil }, "no catalogue case prints: \(message)")
+        }
+    }
+
     static func check(_ c: BadInput, peer: BadInput.Peer?) throws {
         let box = try Sandbox()
         defer { box.dir.remove() }
@@ -125,3 +153,12 @@ import Testing
     }
 }
 
+
+/// A value several threads append to.
+final class Locked<T>: @unchecked Sendable {
+    private var stored: T
+    private let lock = NSLock()
+    init(_ value: T) { stored = value }
+    var value: T { lock.withLock { stored } }
+    func mutate(_ body: (inout T) -> Void) { lock.withLock { body(&stored) } }
+}

@@ -93,6 +93,8 @@ extension BadInput {
                  names: ["--chain-id"], fix: "CometBFT chain ids are 1 to 50", status: 64),
         BadInput(area: "cli", name: "wait-handshake without time", args: ["tunnel", "wait-handshake", "--timeout=0", "wg0.conf"],
                  names: ["--timeout 0.0"], fix: "give seconds from 0.1 to 86400", status: 64),
+        BadInput(area: "cli", name: "tunnel down of a link that is not WireGuard", args: ["tunnel", "down", "lo"],
+                 names: ["interface lo is not WireGuard (kind none)"], fix: "refusing to delete it"),
         BadInput(area: "cli", name: "tunnel down of a missing interface", args: ["tunnel", "down", "sigilnone0"],
                  names: ["sigilnone0"], fix: "`sigil wg show` lists the WireGuard interfaces"),
     ]
