@@ -22,12 +22,18 @@ public enum Redaction {
         "(\(value.count) characters, not shown)"
     }
 
-    /// `text` with every key-shaped run of base64 characters replaced by `hidden`.
+    /// Words a message puts right before a key it derived or read as public (`peer <key>`, `derived <key>`):
+    /// those stay, so an operator can tell which peer is meant.
+    public static let publicMarkers = ["peer ", "derived "]
+
+    /// `text` with every key-shaped run of base64 characters replaced by `hidden`, except one a message labels as
+    /// public with a `publicMarkers` word.
     public static func scrub(_ text: String) -> String {
         var out = ""
         var token = ""
         func flush() {
-            out += looksLikeKey(token) ? hidden(token) : token
+            let labelledPublic = publicMarkers.contains { out.hasSuffix($0) }
+            out += looksLikeKey(token) && !labelledPublic ? hidden(token) : token
             token = ""
         }
         for ch in text {
