@@ -2,16 +2,21 @@ import Foundation
 
 /// `sigil provision`, `sigil firewall`, `sigil init`, `sigil guard` and argument mistakes.
 extension BadInput {
+    /// `base` with each `--flag value` pair of `extra` replacing the flag's value, or added when absent.
+    static func overriding(_ base: [String], _ extra: [String]) -> [String] {
+        var args = base
+        for (i, word) in extra.enumerated() where i % 2 == 0 {
+            if let at = args.firstIndex(of: word) { args[at + 1] = extra[i + 1] } else { args += [word, extra[i + 1]] }
+        }
+        return args
+    }
+
     static let provisionBase = ["provision", "--chain-id", "kira-1", "--validator-endpoint", "203.0.113.10",
                                 "--signer-endpoint", "203.0.113.20", "--out", "bundles"]
 
     static func provision(_ name: String, _ extra: [String], names: [String], fix: String, status: Int32 = 1,
                           setup: @escaping @Sendable (Sandbox) throws -> Void = { _ in }) -> BadInput {
-        var args = provisionBase
-        for (i, word) in extra.enumerated() where i % 2 == 0 {
-            if let at = args.firstIndex(of: word) { args[at + 1] = extra[i + 1] } else { args += [word, extra[i + 1]] }
-        }
-        return BadInput(area: "provision", name: name, args: args, setup: setup, names: names, fix: fix, status: status)
+        BadInput(area: "provision", name: name, args: overriding(provisionBase, extra), setup: setup, names: names, fix: fix, status: status)
     }
 
     static let provisioning: [BadInput] = [
@@ -51,11 +56,7 @@ extension BadInput {
                                "--peer-tunnel-ip", "10.200.0.1", "--local-tunnel-ip", "10.200.0.2"]
 
     static func firewall(_ name: String, _ extra: [String], names: [String], fix: String) -> BadInput {
-        var args = firewallBase
-        for (i, word) in extra.enumerated() where i % 2 == 0 {
-            if let at = args.firstIndex(of: word) { args[at + 1] = extra[i + 1] } else { args += [word, extra[i + 1]] }
-        }
-        return BadInput(area: "firewall", name: name, args: args, names: names, fix: fix)
+        BadInput(area: "firewall", name: name, args: overriding(firewallBase, extra), names: names, fix: fix)
     }
 
     static let firewalls: [BadInput] = [
