@@ -96,7 +96,7 @@ struct Parser {
         skipSpaces()
         guard peek() == UInt8(ascii: "=") else {
             throw TOMLError.syntax(
-                file, line, "expected `=` after key `\(path.joined(separator: "."))`, found \(found())")
+                file, line, "expected `=` after key \(shown(path.joined(separator: "."))), found \(found())")
         }
         pos += 1
         skipSpaces()

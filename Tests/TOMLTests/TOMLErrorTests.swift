@@ -89,3 +89,24 @@ import Testing
         #expect(a != TOMLError.unsupported("a", 1, "one"))
     }
 }
+
+@Suite struct TOMLSecretTokenTests {
+    /// A key pasted unquoted into a config is described by its length, never echoed, however the parser stops.
+    @Test(arguments: ["secret_key = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=", "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=",
+                      "secret_key = 1yAnz5TF+lXXJte14tji3zlMNq", "yAnz5TF+lX = 1"])
+    func pastedKeysAreNotEchoed(line: String) {
+        do {
+            _ = try TOML.parse(line + "\n", file: "t.toml")
+            Issue.record("accepted \(line)")
+        } catch {
+            #expect(!"\(error)".contains("yAnz5TF"), "\(error)")
+            #expect("\(error)".contains("characters, not shown"), "\(error)")
+        }
+    }
+
+    @Test func wordsAndNamesAreStillQuoted() {
+        #expect(shown("protocol_versoin") == "`protocol_versoin`")
+        #expect(shown("1__2") == "`1__2`")
+        #expect(shown("yes") == "`yes`")
+    }
+}

@@ -56,6 +56,8 @@ extension BadInput {
               replacing("addr = \"tcp://127.0.0.1:1\"", "addr = \"tcp://127.0.0.1:1")),
         start("a key pasted where its path goes", names: ["tmkms.toml:11", "secret_key"], fix: "sigil softsign keygen",
               replacing("secret_key = \"secrets/kms-identity.key\"", "secret_key = \"\(Base64.encode(Sandbox.identitySeed))\"")),
+        start("a key pasted unquoted", names: ["tmkms.toml:14", "characters, not shown"], fix: "strings must be quoted",
+              replacing("secret_key = \"secrets/kms-identity.key\"", "secret_key = \(Base64.encode(Sandbox.identitySeed))")),
         start("state_file in a missing directory", names: ["stat/kira-1_priv_validator_state.json"], fix: "create it or fix `state_file`",
               replacing("state_file = \"state/", "state_file = \"stat/")),
         start("a key_type the signer ignores is reported", names: ["127.0.0.1:1"], fix: "set reconnect = true to keep dialing",
