@@ -44,9 +44,9 @@ import Testing
         let (rc, out) = try run(Built.sigil.path, BadInput.provisionBase.dropLast(2) + [
             "--out", dir.path("b"), "--signer-home", "/etc/si\"gil"])
         #expect(rc == 0, "\(out)")
-        let text = try String(contentsOfFile: dir.path("b/signer/sigil.toml"), encoding: .utf8)
+        let text = try String(contentsOfFile: dir.path("b/signer/tmkms.toml"), encoding: .utf8)
         #expect(text.contains("secret_key = \"/etc/si\\\"gil/secrets/kms-identity.key\""), "\(text)")
-        let (rc2, out2) = try run(Built.sigil.path, ["start", "-c", dir.path("b/signer/sigil.toml")])
+        let (rc2, out2) = try run(Built.sigil.path, ["start", "-c", dir.path("b/signer/tmkms.toml")])
         #expect(rc2 == 1)
         #expect(out2.contains("\"/etc/si\"gil/secrets/priv_validator_key.json\": not found"), "\(out2)")
     }

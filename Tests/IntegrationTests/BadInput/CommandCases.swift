@@ -2,13 +2,14 @@ import Foundation
 
 /// `sigil provision`, `sigil firewall`, `sigil init`, `sigil guard` and argument mistakes.
 extension BadInput {
-    /// `base` with each `--flag value` pair of `extra` replacing the flag's value, or added when absent.
+    /// `base` with each `--flag value` pair of `extra` replacing the flag's value, or added when absent; an empty
+    /// value adds a bare flag such as `--no-psk`.
     static func overriding(_ base: [String], _ extra: [String]) -> [String] {
         var args = base
         for (i, word) in extra.enumerated() where i % 2 == 0 {
             if let at = args.firstIndex(of: word) { args[at + 1] = extra[i + 1] } else { args += [word, extra[i + 1]] }
         }
-        return args
+        return args.filter { !$0.isEmpty }
     }
 
     static let provisionBase = ["provision", "--chain-id", "kira-1", "--validator-endpoint", "203.0.113.10",
@@ -39,15 +40,17 @@ extension BadInput {
                   setup: { try $0.mkdir("state/validator") }),
         provision("--role without keys", ["--role", "signer"], names: ["--role"], fix: "needs --private-key", status: 64),
         provision("a private key file readable by others",
-                  ["--role", "signer", "--private-key", "wg.key", "--peer-public-key", "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg="],
+                  ["--role", "signer", "--no-psk", "", "--private-key", "wg.key", "--peer-public-key",
+                   "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg="],
                   names: ["wg.key"], fix: "chmod 600 wg.key",
                   setup: { try $0.write("wg.key", Sandbox.wgKey + "\n", mode: 0o644) }),
         provision("a private key file with a short key",
-                  ["--role", "signer", "--private-key", "wg.key", "--peer-public-key", "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg="],
+                  ["--role", "signer", "--no-psk", "", "--private-key", "wg.key", "--peer-public-key",
+                   "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg="],
                   names: ["wg.key", "found 40 characters"], fix: "`wg genkey`",
                   setup: { try $0.write("wg.key", String(Sandbox.wgKey.prefix(40)) + "\n") }),
         provision("a bad peer public key",
-                  ["--role", "signer", "--private-key", "wg.key", "--peer-public-key", "not-a-key"],
+                  ["--role", "signer", "--no-psk", "", "--private-key", "wg.key", "--peer-public-key", "not-a-key"],
                   names: ["--peer-public-key", "not-a-key"], fix: "must be 44 base64 characters",
                   setup: { try $0.write("wg.key", Sandbox.wgKey + "\n") }),
     ]

@@ -58,8 +58,10 @@ extension BadInput {
               replacing("secret_key = \"secrets/kms-identity.key\"", "secret_key = \"\(Base64.encode(Sandbox.identitySeed))\"")),
         start("a key pasted unquoted", names: ["tmkms.toml:14", "characters, not shown"], fix: "strings must be quoted",
               replacing("secret_key = \"secrets/kms-identity.key\"", "secret_key = \(Base64.encode(Sandbox.identitySeed))")),
-        start("state_file in a missing directory", names: ["stat/kira-1_priv_validator_state.json"], fix: "create it or fix `state_file`",
-              replacing("state_file = \"state/", "state_file = \"stat/")),
+        start("state_file in a missing directory", names: ["stat/kira-1_priv_validator_state.json"], fix: "create it or fix `state_file`") {
+            try FileManager.default.removeItem(atPath: $0.path("state/kira-1_priv_validator_state.json"))
+            try $0.config { $0.replacingOccurrences(of: "state_file = \"state/", with: "state_file = \"stat/") }
+        },
         start("a key_type the signer ignores is reported", names: ["127.0.0.1:1"], fix: "set reconnect = true to keep dialing",
               alsoPrints: ["tmkms.toml:13: key_type = \"account\" is ignored"], mayChange: ["state/kira-1_priv_validator_state.json.lock"],
               replacing("path = \"secrets/consensus.key\"",
