@@ -15,6 +15,7 @@ struct Sigil: ParsableCommand {
             Demo.self,
             Provision.self,
             State.self,
+            Status.self,
             Bench.self,
             Version.self,
             WireGuardCommand.self,
