@@ -61,6 +61,10 @@ public final class ChainState: @unchecked Sendable {
         guard file.fs.isDirectory(file.directory) else { throw StateError.missingDirectory(file.path, file.directory) }
         let stateLock = try StateLock(statePath: file.path)
         var warnings: [String] = []
+        let stale = file.removeStaleTemps()
+        if stale > 0 {
+            warnings.append("removed \(stale) temporary state file(s) left in \(file.directory) by interrupted writes")
+        }
         let last: LastSignState
         switch try file.load() {
         case nil:
