@@ -28,10 +28,11 @@ public final class ValidatorListener: @unchecked Sendable {
     /// The peer ID a signer would see for this listener.
     public var peerID: String { SecretConnection.peerID(of: identity.publicKey) }
 
-    /// Waits for the signer to dial in and completes the handshake.
-    public func accept(timeout: Double = 10) throws -> ValidatorConnection {
+    /// Waits for the signer to dial in and completes the handshake. Reads and writes on the connection then
+    /// time out after `ioTimeout` (default: `timeout`).
+    public func accept(timeout: Double = 10, ioTimeout: Double? = nil) throws -> ValidatorConnection {
         let socket = try listener.accept(timeout: timeout)
-        socket.setTimeouts(read: timeout, write: timeout)
+        socket.setTimeouts(read: ioTimeout ?? timeout, write: ioTimeout ?? timeout)
         if isTCP {
             let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: timeout)
             return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID)
