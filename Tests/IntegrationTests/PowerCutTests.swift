@@ -70,6 +70,9 @@ struct PowerCutTests {
                 break
             }
             done += 1
+            print("power-cut: cut \(done)/\(cuts) after request \(killAt) (+\(delay) µs), height \(peer.height), "
+                + "signed \(peer.stats.signed), refused \(peer.stats.refused), conflicts \(peer.ledger.conflicts.count)")
+            fflush(nil)  // progress of a long run, even when stdout is a file
             if !peer.ledger.conflicts.isEmpty { break }
         }
 

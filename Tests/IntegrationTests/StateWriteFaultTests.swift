@@ -58,8 +58,14 @@ struct StateWriteFaultTests {
             home = try SignerEndToEndTests.Home()
             listener = try ValidatorListener(unixPath: home.dir.path("privval.sock"))
             try home.writeConfig(addr: listener.address, extensions: false)
+            // The [[validator]] table is the file's last: a long read timeout, so a slow strace attach on a
+            // loaded machine does not make the signer drop the idle connection.
+            let config = try FileHandle(forWritingTo: URL(fileURLWithPath: home.config))
+            config.seekToEndOfFile()
+            config.write(Data("timeout = 300\n".utf8))
+            try config.close()
             sigil = try home.start()
-            conn = try listener.accept(timeout: 60)
+            conn = try listener.accept(timeout: 60, ioTimeout: 300)
             driver = ConsensusDriver(chainID: home.chain)
             _ = try driver.fetchPublicKey(conn)
         }

@@ -8,7 +8,8 @@
 #   CUTS                 how many times to pull the plug (default 6)
 #   --unsafe-skip-fsync  boot the signer with SIGIL_TEST_UNSAFE_SKIP_FSYNC=1 and REQUIRE a conflict within CUTS
 #                        cuts (stops at the first): proof that the campaign catches a state write without fsync
-# Environment: SIGIL_BIN (sigil to boot; default the debug build), SIGIL_POWERCUT_SEED (replay a run),
+# Environment: SIGIL_BIN (sigil to boot; default the debug build), SIGIL_TEST_BIN (test bundle with the peer;
+#   default that build's *PackageTests.xctest), SIGIL_POWERCUT_SEED (replay a run),
 #   SIGIL_QEMU_ACCEL (default tcg), SIGIL_KERNEL_VERSION (default the newest /boot/vmlinuz-* with ext4.ko).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +47,10 @@ fi
 bin_dir=$(cd "$repo" && swift build --show-bin-path)
 SIGIL_BIN=${SIGIL_BIN:-$bin_dir/sigil}
 [ -x "$SIGIL_BIN" ] || die "sigil binary $SIGIL_BIN not found" "swift build --build-tests"
+# The host peer is PowerCutTests in the test bundle, run directly: `swift test` would hold SwiftPM's build lock
+# for the whole campaign.
+SIGIL_TEST_BIN=${SIGIL_TEST_BIN:-$(ls -d "$bin_dir"/*PackageTests.xctest 2>/dev/null | head -n 1)}
+[ -x "$SIGIL_TEST_BIN" ] || die "test bundle ${SIGIL_TEST_BIN:-*PackageTests.xctest} not found" "swift build --build-tests"
 
 work=$(mktemp -d /tmp/sigil-powercut.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -107,7 +112,7 @@ set +e
 SIGIL_POWERCUT_KERNEL="/boot/vmlinuz-$kver" SIGIL_POWERCUT_INITRD="$initrd" SIGIL_POWERCUT_DISK="$work/state.img" \
     SIGIL_POWERCUT_CHAIN="$chain" SIGIL_POWERCUT_CUTS="$cuts" SIGIL_POWERCUT_MODE="$mode" \
     SIGIL_POWERCUT_SERIAL="$here/out/powercut-$mode-serial.log" \
-    swift test --skip-build --filter PowerCutTests >"$log" 2>&1
+    "$SIGIL_TEST_BIN" --testing-library swift-testing --filter PowerCutTests >"$log" 2>&1
 status=$?
 set -e
 grep -a -E '^power-cut' "$log" || true
