@@ -17,26 +17,31 @@ public struct SignedRecord: Hashable, Sendable, CustomStringConvertible {
     public let origin: String
 
     public init(vote: Vote, chainID: String, origin: String) {
-        height = vote.height
-        round = vote.round
-        step = vote.type == .precommit ? 3 : 2
-        signBytes = SignBytes.vote(vote, chainID: chainID)
         var untimed = vote
         untimed.timestamp = .goZero
-        signBytesWithoutTimestamp = SignBytes.vote(untimed, chainID: chainID)
-        signature = vote.signature
-        self.origin = origin
+        self.init(height: vote.height, round: vote.round, step: vote.type == .precommit ? 3 : 2,
+                  signBytes: SignBytes.vote(vote, chainID: chainID),
+                  signBytesWithoutTimestamp: SignBytes.vote(untimed, chainID: chainID),
+                  signature: vote.signature, origin: origin)
     }
 
     public init(proposal: Proposal, chainID: String, origin: String) {
-        height = proposal.height
-        round = proposal.round
-        step = 1
-        signBytes = SignBytes.proposal(proposal, chainID: chainID)
         var untimed = proposal
         untimed.timestamp = .goZero
-        signBytesWithoutTimestamp = SignBytes.proposal(untimed, chainID: chainID)
-        signature = proposal.signature
+        self.init(height: proposal.height, round: proposal.round, step: 1,
+                  signBytes: SignBytes.proposal(proposal, chainID: chainID),
+                  signBytesWithoutTimestamp: SignBytes.proposal(untimed, chainID: chainID),
+                  signature: proposal.signature, origin: origin)
+    }
+
+    init(height: Int64, round: Int32, step: Int8, signBytes: [UInt8], signBytesWithoutTimestamp: [UInt8],
+         signature: [UInt8], origin: String) {
+        self.height = height
+        self.round = round
+        self.step = step
+        self.signBytes = signBytes
+        self.signBytesWithoutTimestamp = signBytesWithoutTimestamp
+        self.signature = signature
         self.origin = origin
     }
 

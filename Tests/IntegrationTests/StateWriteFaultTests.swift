@@ -52,7 +52,7 @@ struct StateWriteFaultTests {
         let listener: ValidatorListener
         let sigil: Child
         let conn: ValidatorConnection
-        var driver: ConsensusDriver
+        let driver: ConsensusDriver
 
         init() throws {
             home = try SignerEndToEndTests.Home()
@@ -64,10 +64,7 @@ struct StateWriteFaultTests {
             config.seekToEndOfFile()
             config.write(Data("timeout = 300\n".utf8))
             try config.close()
-            sigil = try home.start()
-            conn = try listener.accept(timeout: 60, ioTimeout: 300)
-            driver = ConsensusDriver(chainID: home.chain)
-            _ = try driver.fetchPublicKey(conn)
+            (sigil, conn, driver) = try home.startSigning(listener, ioTimeout: 300)
         }
 
         var pid: Int32 { sigil.process.processIdentifier }
@@ -256,11 +253,19 @@ struct StateLockFaultTests {
         #expect(!FileManager.default.fileExists(atPath: home.stateFile), "nothing written without the lock")
 
         // Without the fault the same config starts and signs.
-        let sigil = try home.start()
+        let (sigil, conn, driver) = try home.startSigning(listener)
         defer { sigil.kill(SIGKILL) }
-        let conn = try listener.accept(timeout: 60)
-        var driver = ConsensusDriver(chainID: home.chain)
-        _ = try driver.fetchPublicKey(conn)
         _ = try driver.runHeight(conn, height: 1)
+    }
+}
+
+extension SignerEndToEndTests.Home {
+    /// Starts `sigil start`, waits for it to dial `listener` and fetches its key: a signer ready for requests.
+    func startSigning(_ listener: ValidatorListener, ioTimeout: Double? = nil) throws -> (Child, ValidatorConnection, ConsensusDriver) {
+        let sigil = try start()
+        let conn = try listener.accept(timeout: 60, ioTimeout: ioTimeout)
+        var driver = ConsensusDriver(chainID: chain)
+        _ = try driver.fetchPublicKey(conn)
+        return (sigil, conn, driver)
     }
 }
