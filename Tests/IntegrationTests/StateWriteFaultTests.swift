@@ -247,6 +247,8 @@ struct StateLockFaultTests {
         let status = traced.wait(timeout: 60)
         #expect(status != nil && status != 0, "the signer must not run without its state lock: \(traced.output)")
         let message = StateWriteFaultTests.strerror[errno]!
+        // The pipe may still hold the last line after the process exited.
+        _ = eventually(timeout: 10) { traced.stderr.contains(message) }
         #expect(traced.stderr.contains("\(home.stateFile).lock") && traced.stderr.contains(message), "\(traced.stderr)")
         #expect(!traced.stderr.contains("held by"), "a failed flock is not another signer: \(traced.stderr)")
         #expect(try String(contentsOfFile: log, encoding: .utf8).contains("(INJECTED)"))

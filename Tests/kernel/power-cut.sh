@@ -9,7 +9,8 @@
 #   --unsafe-skip-fsync  boot the signer with SIGIL_TEST_UNSAFE_SKIP_FSYNC=1 and REQUIRE a conflict within CUTS
 #                        cuts (stops at the first): proof that the campaign catches a state write without fsync
 # Environment: SIGIL_BIN (sigil to boot; default the debug build), SIGIL_TEST_BIN (test bundle with the peer;
-#   default that build's *PackageTests.xctest), SIGIL_POWERCUT_SEED (replay a run),
+#   default that build's *PackageTests.xctest), SIGIL_POWERCUT_SEED (replay a run), SIGIL_POWERCUT_OUT (where
+#   the peer's log and the last serial console go; default Tests/kernel/out),
 #   SIGIL_QEMU_ACCEL (default tcg), SIGIL_KERNEL_VERSION (default the newest /boot/vmlinuz-* with ext4.ko).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,7 +45,7 @@ fi
 [ -n "$kver" ] && [ -r "/boot/vmlinuz-$kver" ] ||
     die "no readable Debian kernel image under /boot with ext4.ko" "apt-get install -y linux-image-amd64 (as root)"
 
-bin_dir=$(cd "$repo" && swift build --show-bin-path)
+if [ -z "${SIGIL_BIN:-}" ] || [ -z "${SIGIL_TEST_BIN:-}" ]; then bin_dir=$(cd "$repo" && swift build --show-bin-path); fi
 SIGIL_BIN=${SIGIL_BIN:-$bin_dir/sigil}
 [ -x "$SIGIL_BIN" ] || die "sigil binary $SIGIL_BIN not found" "swift build --build-tests"
 # The host peer is PowerCutTests in the test bundle, run directly: `swift test` would hold SwiftPM's build lock
@@ -106,19 +107,20 @@ mkfs.ext4 -q -F -d "$work/statefs" "$work/state.img"
 
 say "kernel $kver, modules: ${order[*]}; initramfs $(du -h "$initrd" | cut -f1); $cuts cuts, mode $mode"
 cd "$repo"
-mkdir -p "$here/out"
-log="$here/out/powercut-$mode.log"
+out=${SIGIL_POWERCUT_OUT:-$here/out}
+mkdir -p "$out"
+log="$out/powercut-$mode.log"
 set +e
 SIGIL_POWERCUT_KERNEL="/boot/vmlinuz-$kver" SIGIL_POWERCUT_INITRD="$initrd" SIGIL_POWERCUT_DISK="$work/state.img" \
     SIGIL_POWERCUT_CHAIN="$chain" SIGIL_POWERCUT_CUTS="$cuts" SIGIL_POWERCUT_MODE="$mode" \
-    SIGIL_POWERCUT_SERIAL="$here/out/powercut-$mode-serial.log" \
+    SIGIL_POWERCUT_SERIAL="$out/powercut-$mode-serial.log" \
     "$SIGIL_TEST_BIN" --testing-library swift-testing --filter PowerCutTests >"$log" 2>&1
 status=$?
 set -e
 grep -a -E '^power-cut' "$log" || true
 if [ "$status" -ne 0 ]; then
     grep -a -E '✘|recorded an issue|error:' "$log" | head -n 40 >&2 || true
-    say "$mode campaign FAILED (exit $status); log: $log, last serial console: $here/out/powercut-$mode-serial.log"
+    say "$mode campaign FAILED (exit $status); log: $log, last serial console: $out/powercut-$mode-serial.log"
     exit 1
 fi
 say "$mode campaign passed"
