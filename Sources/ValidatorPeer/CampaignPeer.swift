@@ -189,8 +189,7 @@ public final class CampaignPeer: @unchecked Sendable {
         guard let pk = publicKey else { return false }
         let record: SignedRecord
         switch reply {
-        case .signedVoteResponse(_, let error?), .signedProposalResponse(_, let error?):
-            _ = error
+        case .signedVoteResponse(_, _?), .signedProposalResponse(_, _?):
             stats.refused += 1
             return false
         case .signedVoteResponse(let vote, nil):
