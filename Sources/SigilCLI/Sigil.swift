@@ -8,11 +8,13 @@ struct Sigil: ParsableCommand {
         abstract: "Remote signer for CometBFT validators, with a WireGuard production bundle.",
         subcommands: [
             Start.self,
+            Check.self,
             Init.self,
             Softsign.self,
             Demo.self,
             Provision.self,
             State.self,
+            Status.self,
             Bench.self,
             Version.self,
             WireGuardCommand.self,

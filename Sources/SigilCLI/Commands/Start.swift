@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
 import Signer
+import SignerConfig
+import Telemetry
 
 struct Start: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,10 +13,35 @@ struct Start: ParsableCommand {
 
     @Flag(name: [.short, .long], help: "Log debug lines too.") var verbose = false
 
+    @Flag(help: ArgumentHelp(
+        "Start a chain from an empty state even though an older signer's state for it was found on this host.",
+        discussion: "Only when that file is not this key's watermark on the chain (another key, or older than what "
+            + "this key signed since). Otherwise carry it over with `sigil state import`."))
+    var acceptEmptyState = false
+
+    @Option(help: "Log line format: text (TMKMS's) or json (default: [logging] format, else text).")
+    var logFormat: LogFormat?
+
     func run() throws {
         guard let path = ConfigLocator.find(explicit: config) else { throw ConfigLocator.notFound(explicit: config) }
-        LoggingSystem.bootstrapTMKMS(level: verbose ? .debug : .info)
-        let runtime = try SignerRuntime(configPath: path)
+        let config = try SignerConfig.load(path: path)
+        let format = logFormat ?? config.logFormat ?? .text
+        LoggingSystem.bootstrapTMKMS(level: verbose ? .debug : .info, json: format == .json)
+        if let note = ConfigLocator.note(for: path) { Logger(label: "sigil::commands::start").warning("\(note)") }
+        guard let metricsConfig = config.metrics else {
+            return try SignerRuntime(config: config, configPath: path, acceptEmptyState: acceptEmptyState).run()
+        }
+        var server: MetricsServer?
+        let runtime = try SignerRuntime(config: config, configPath: path, acceptEmptyState: acceptEmptyState) {
+            starting in
+            let metrics = SignerMetrics(config: config, starting: starting)
+            server = try MetricsServer(config: metricsConfig, metrics: metrics)
+            return metrics
+        }
+        server?.start()
+        defer { server?.stop() }
         try runtime.run()
     }
 }
+
+extension LogFormat: ExpressibleByArgument {}

@@ -15,8 +15,18 @@ public final class SignerRuntime: @unchecked Sendable {
     private let done = DispatchGroup()
     private let failures = Atomic<[String]>([])
 
-    public init(configPath: String) throws {
-        let config = try SignerConfig.load(path: configPath)
+    public convenience init(configPath: String, acceptEmptyState: Bool = false) throws {
+        try self.init(config: SignerConfig.load(path: configPath), configPath: configPath,
+                      acceptEmptyState: acceptEmptyState)
+    }
+
+    /// `config` as loaded from `configPath` (which messages name). `acceptEmptyState`: start a chain whose state
+    /// file is empty even when an older signer's state for it is found on this host (see `PriorState`).
+    /// `recorder` is made once the chains' states are loaded (it gets each chain's starting state).
+    public init(
+        config: SignerConfig, configPath: String, acceptEmptyState: Bool = false,
+        recorder makeRecorder: ([String: LastSignState]) throws -> any SignerRecorder = { _ in NoRecorder() }
+    ) throws {
         logger.info("Sigil \(SigilVersion.string) starting up...")
         for w in config.warnings { logger.warning("\(w)") }
         let keyring = Logger(label: "sigil::keyring")
@@ -25,10 +35,13 @@ public final class SignerRuntime: @unchecked Sendable {
         for chain in config.chains {
             let key = try Self.consensusKey(for: chain, in: config)
             keyring.info("[keyring:softsign] added consensus Ed25519 key: \(chain.format(key.publicKey))")
+            let looked = try EmptyStateCheck.run(chain: chain, configPath: configPath, accept: acceptEmptyState)
+            if let looked { keyring.warning("\(looked)") }
             let (state, warnings) = try ChainState.open(chainID: chain.id, path: chain.stateFile)
             for w in warnings { keyring.warning("\(w)") }
             chains[chain.id] = (key, state, chain)
         }
+        let recorder = try makeRecorder(chains.mapValues { $0.1.lastSigned })
         clients = try config.validators.map { v in
             guard let (key, state, chain) = chains[v.chainID] else {
                 throw SignerError(code: .startup, reason: "[[validator]] \(v.addr) names chain `\(v.chainID)` with no [[chain]]")
@@ -42,7 +55,7 @@ public final class SignerRuntime: @unchecked Sendable {
             let handler = RequestHandler(
                 chainID: v.chainID, key: key, state: state, settings: settings, maxHeight: v.maxHeight,
                 logger: session, logPrefix: prefix)
-            return ValidatorClient(config: v, handler: handler, identity: identity, logger: session)
+            return ValidatorClient(config: v, handler: handler, identity: identity, logger: session, recorder: recorder)
         }
     }
 
