@@ -199,14 +199,16 @@ public final class CampaignPeer: @unchecked Sendable {
             record = SignedRecord(vote: vote, chainID: chainID, origin: origin)
         case .signedProposalResponse(let proposal, nil):
             guard pk.isValidSignature(proposal.signature, for: SignBytes.proposal(proposal, chainID: chainID)) else {
-                throw ConsensusDriver.Failure(description: "proposal signature does not verify at \(ask.hrs) (\(origin))")
+                throw ConsensusDriver.Failure(
+                    description: "proposal signature does not verify at \(ask.hrs) (\(origin))")
             }
             record = SignedRecord(proposal: proposal, chainID: chainID, origin: origin)
         default:
             throw ConsensusDriver.Failure(description: "unexpected reply \(reply) (\(origin))")
         }
         guard (record.height, record.round, record.step) == (ask.hrs.height, ask.hrs.round, ask.hrs.step) else {
-            throw ConsensusDriver.Failure(description: "reply for h/r/s \(record.hrs) to a request for \(ask.hrs) (\(origin))")
+            throw ConsensusDriver.Failure(
+                description: "reply for h/r/s \(record.hrs) to a request for \(ask.hrs) (\(origin))")
         }
         stats.signed += 1
         lastSigned = ask

@@ -70,12 +70,14 @@ struct CrashCampaignTests {
             let ledger = home.dir.path("ledger.txt")
             try peer.ledger.text.write(toFile: ledger, atomically: true, encoding: .utf8)
             for c in peer.ledger.conflicts.prefix(5) { Issue.record("conflicting signatures released: \(c)") }
-            Issue.record("seed \(seed); every signature received is in \(ledger), the signer's home is \(home.dir.url.path)")
+            let kept = "every signature received is in \(ledger), the signer's home is \(home.dir.url.path)"
+            Issue.record("seed \(seed); \(kept)")
         }
         // The campaign must have exercised what it claims, or its zero means nothing.
         #expect(peer.stats.signed >= kills / 2, "too few signatures: \(peer.stats)")
         if kills >= 50 {
-            #expect(peer.stats.reasks > 0 && peer.stats.refused > 0, "re-asks must reach the signer and be refused: \(peer.stats)")
+            #expect(peer.stats.reasks > 0 && peer.stats.refused > 0,
+                    "re-asks must reach the signer and be refused: \(peer.stats)")
             #expect(insideWrite > 0, "no kill landed inside a state write")
         }
     }

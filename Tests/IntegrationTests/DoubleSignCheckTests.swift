@@ -6,8 +6,10 @@ import ValidatorPeer
 struct DoubleSignCheckTests {
     let chain = "ledger-chain"
 
-    func vote(_ type: SignedMsgType, _ height: Int64, round: Int32 = 0, block: String = "", seconds: Int64 = 100) -> SignedRecord {
-        var v = ConsensusDriver.vote(type, height: height, round: round, blockID: ConsensusDriver.blockID(height: height, variant: block),
+    func vote(_ type: SignedMsgType, _ height: Int64, round: Int32 = 0, block: String = "",
+              seconds: Int64 = 100) -> SignedRecord {
+        let id = ConsensusDriver.blockID(height: height, variant: block)
+        var v = ConsensusDriver.vote(type, height: height, round: round, blockID: id,
                                      timestamp: Timestamp(seconds: seconds))
         v.signature = Array(repeating: UInt8(truncatingIfNeeded: height), count: 64)
         return SignedRecord(vote: v, chainID: chain, origin: "test")
@@ -15,7 +17,8 @@ struct DoubleSignCheckTests {
 
     func proposal(_ height: Int64, block: String = "") -> SignedRecord {
         var p = Proposal(type: .proposal, height: height, round: 0, polRound: -1,
-                         blockID: ConsensusDriver.blockID(height: height, variant: block), timestamp: Timestamp(seconds: 1))
+                         blockID: ConsensusDriver.blockID(height: height, variant: block),
+                         timestamp: Timestamp(seconds: 1))
         p.signature = Array(repeating: 7, count: 64)
         return SignedRecord(proposal: p, chainID: chain, origin: "test")
     }

@@ -18,7 +18,8 @@ struct PowerCutTests {
         let cuts = Int(env["SIGIL_POWERCUT_CUTS"] ?? "") ?? 6
         let seed = UInt64(env["SIGIL_POWERCUT_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64(Int64.max))
         let accel = env["SIGIL_QEMU_ACCEL"] ?? "tcg"
-        print("power-cut: \(cuts) cuts, \(unsafe ? "UNSAFE (fsync skipped)" : "safe"), seed \(seed) (replay: SIGIL_POWERCUT_SEED=\(seed))")
+        print("power-cut: \(cuts) cuts, \(unsafe ? "UNSAFE (fsync skipped)" : "safe"), seed \(seed) "
+            + "(replay: SIGIL_POWERCUT_SEED=\(seed))")
 
         // The guest reaches the host's loopback as 10.0.2.2 through qemu's user network.
         let listener = try ValidatorListener(tcpHost: "127.0.0.1", port: 0)
@@ -67,14 +68,16 @@ struct PowerCutTests {
             }
             conn.close()
             if !cutDone {
-                Issue.record("cut \(cut + 1): the connection ended before the plug was pulled\n\(qemu.output.suffix(3000))")
+                let serial = qemu.output.suffix(3000)
+                Issue.record("cut \(cut + 1): the connection ended before the plug was pulled\n\(serial)")
                 qemu.kill(SIGKILL)
                 qemu.wait()
                 break
             }
             done += 1
             print("power-cut: cut \(done)/\(cuts) after request \(killAt) (+\(delay) µs), height \(peer.height), "
-                + "signed \(peer.stats.signed), refused \(peer.stats.refused), conflicts \(peer.ledger.conflicts.count)")
+                + "signed \(peer.stats.signed), refused \(peer.stats.refused), "
+                + "conflicts \(peer.ledger.conflicts.count)")
             fflush(nil)  // progress of a long run, even when stdout is a file
             if !peer.ledger.conflicts.isEmpty { break }
         }
@@ -82,11 +85,13 @@ struct PowerCutTests {
         let conflicts = peer.ledger.conflicts
         let perBoot = done > 0 ? Int(booting / Double(done)) : 0
         print("power-cut: \(failedBoots) boots died before the signer dialed in")
-        print("power-cut: \(done) cuts in \(Int(Date().timeIntervalSince(started))) s (\(perBoot) s from qemu start to dial-in), height \(peer.height), "
+        print("power-cut: \(done) cuts in \(Int(Date().timeIntervalSince(started))) s "
+            + "(\(perBoot) s from qemu start to dial-in), height \(peer.height), "
             + "\(peer.stats), conflicts \(conflicts.count), seed \(seed)")
         for c in conflicts.prefix(3) { print("power-cut: conflict: \(c)") }
         if unsafe {
-            #expect(!conflicts.isEmpty, "with fsync skipped the campaign must find a conflict, or its zero means nothing")
+            #expect(!conflicts.isEmpty,
+                    "with fsync skipped the campaign must find a conflict, or its zero means nothing")
         } else {
             #expect(done == cuts)
             for c in conflicts.prefix(5) { Issue.record("conflicting signatures released: \(c)") }
@@ -97,7 +102,8 @@ struct PowerCutTests {
 
     static func boot(port: Substring, unsafe: Bool, accel: String) throws -> Child {
         // no_timer_check: under heavy host load the emulated timer can look broken to the IO-APIC check.
-        let append = "console=ttyS0 panic=-1 quiet no_timer_check sigil_port=\(port)" + (unsafe ? " sigil_unsafe=1" : "")
+        let append = "console=ttyS0 panic=-1 quiet no_timer_check sigil_port=\(port)"
+            + (unsafe ? " sigil_unsafe=1" : "")
         return try Child(URL(fileURLWithPath: "/usr/bin/qemu-system-x86_64"), [
             "-machine", "accel=\(accel)", "-m", "512", "-nographic", "-no-reboot",
             "-kernel", try #require(env["SIGIL_POWERCUT_KERNEL"]),

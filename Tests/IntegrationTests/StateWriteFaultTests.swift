@@ -71,7 +71,8 @@ struct StateWriteFaultTests {
         var stateDir: String { URL(fileURLWithPath: home.stateFile).deletingLastPathComponent().path }
 
         func prevote(_ height: Int64, variant: String = "") -> Vote {
-            ConsensusDriver.vote(.prevote, height: height, blockID: ConsensusDriver.blockID(height: height, variant: variant))
+            let block = ConsensusDriver.blockID(height: height, variant: variant)
+            return ConsensusDriver.vote(.prevote, height: height, blockID: block)
         }
 
         /// Attaches strace to every thread of the running signer and waits until all are traced.
@@ -120,9 +121,11 @@ struct StateWriteFaultTests {
         _ = try rig.driver.signVote(rig.conn, rig.prevote(height))
         rig.detach(tracer)
         let calls = try Self.stateWriteCalls(traceDir: traceDir)
-        print("state-write syscalls (strace -f -e trace=file,desc): \(calls.map(\.description).joined(separator: ", "))")
-        #expect(calls.map(\.label) == ["create temp file", "write temp file", "fsync temp file", "rename over state file",
-                                      "open directory", "fsync directory"], "the state write is not the documented one")
+        print("state-write syscalls (strace -f -e trace=file,desc): "
+            + calls.map(\.description).joined(separator: ", "))
+        let documented = ["create temp file", "write temp file", "fsync temp file", "rename over state file",
+                          "open directory", "fsync directory"]
+        #expect(calls.map(\.label) == documented, "the state write is not the documented one")
 
         var injected = 0
         for call in calls {
@@ -132,7 +135,8 @@ struct StateWriteFaultTests {
                 injected += 1
             }
         }
-        print("state-write fault injection: \(injected) faults over \(calls.count) syscalls, signer pid \(rig.pid) stayed up")
+        print("state-write fault injection: \(injected) faults over \(calls.count) syscalls, "
+            + "signer pid \(rig.pid) stayed up")
         #expect(rig.sigil.process.isRunning)
     }
 
@@ -154,7 +158,8 @@ struct StateWriteFaultTests {
         }
         #expect(signed.signature.isEmpty, "\(what): a signature left although its state was not saved")
         let text = error?.description ?? ""
-        #expect(text.contains("withheld") && text.contains(Self.strerror[errno] ?? errno), "\(what): error reply `\(text)`")
+        #expect(text.contains("withheld") && text.contains(Self.strerror[errno] ?? errno),
+                "\(what): error reply `\(text)`")
         #expect(rig.sigil.process.isRunning, "\(what): the signer died")
         #expect(try rig.conn.request(.pingRequest) == .pingResponse, "\(what): the connection did not stay up")
 
@@ -173,7 +178,8 @@ struct StateWriteFaultTests {
         #expect(!again.signature.isEmpty)
         #expect(try Self.stateHeight(Data(contentsOf: URL(fileURLWithPath: rig.home.stateFile))) == height)
         let fork = rig.prevote(height, variant: "-fork")
-        if case .signedVoteResponse(let v, let e) = try rig.conn.request(.signVoteRequest(fork, chainID: rig.home.chain)) {
+        let forkReply = try rig.conn.request(.signVoteRequest(fork, chainID: rig.home.chain))
+        if case .signedVoteResponse(let v, let e) = forkReply {
             #expect(v.signature.isEmpty && e != nil, "\(what): a conflicting vote was signed after recovery")
         }
     }
@@ -201,7 +207,8 @@ struct StateWriteFaultTests {
                 let args = line[line.index(after: paren)...]
                 let result = line.split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespaces) }
                 func add(_ label: String) {
-                    calls.append(WriteCall(label: label, syscall: syscall, ordinal: counts[syscall]!, afterRename: renamed))
+                    calls.append(WriteCall(label: label, syscall: syscall, ordinal: counts[syscall]!,
+                                           afterRename: renamed))
                 }
                 if syscall.hasPrefix("open"), line.contains(".tmp-"), line.contains("O_EXCL") {
                     tempFD = result
@@ -263,7 +270,9 @@ struct StateLockFaultTests {
 
 extension SignerEndToEndTests.Home {
     /// Starts `sigil start`, waits for it to dial `listener` and fetches its key: a signer ready for requests.
-    func startSigning(_ listener: ValidatorListener, ioTimeout: Double? = nil) throws -> (Child, ValidatorConnection, ConsensusDriver) {
+    func startSigning(_ listener: ValidatorListener, ioTimeout: Double? = nil)
+        throws -> (Child, ValidatorConnection, ConsensusDriver)
+    {
         let sigil = try start()
         let conn = try listener.accept(timeout: 60, ioTimeout: ioTimeout)
         var driver = ConsensusDriver(chainID: chain)

@@ -45,13 +45,16 @@ fi
 [ -n "$kver" ] && [ -r "/boot/vmlinuz-$kver" ] ||
     die "no readable Debian kernel image under /boot with ext4.ko" "apt-get install -y linux-image-amd64 (as root)"
 
-if [ -z "${SIGIL_BIN:-}" ] || [ -z "${SIGIL_TEST_BIN:-}" ]; then bin_dir=$(cd "$repo" && swift build --show-bin-path); fi
+if [ -z "${SIGIL_BIN:-}" ] || [ -z "${SIGIL_TEST_BIN:-}" ]; then
+    bin_dir=$(cd "$repo" && swift build --show-bin-path)
+fi
 SIGIL_BIN=${SIGIL_BIN:-$bin_dir/sigil}
 [ -x "$SIGIL_BIN" ] || die "sigil binary $SIGIL_BIN not found" "swift build --build-tests"
 # The host peer is PowerCutTests in the test bundle, run directly: `swift test` would hold SwiftPM's build lock
 # for the whole campaign.
 SIGIL_TEST_BIN=${SIGIL_TEST_BIN:-$(ls -d "$bin_dir"/*PackageTests.xctest 2>/dev/null | head -n 1)}
-[ -x "$SIGIL_TEST_BIN" ] || die "test bundle ${SIGIL_TEST_BIN:-*PackageTests.xctest} not found" "swift build --build-tests"
+[ -x "$SIGIL_TEST_BIN" ] ||
+    die "test bundle ${SIGIL_TEST_BIN:-*PackageTests.xctest} not found" "swift build --build-tests"
 
 work=$(mktemp -d /tmp/sigil-powercut.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -23,7 +23,8 @@ grep -q 'sigil_unsafe=1' /proc/cmdline && export SIGIL_TEST_UNSAFE_SKIP_FSYNC=1
 mkdir -p /state
 mount -t ext4 /dev/vda /state || { echo "POWERCUT mount failed"; poweroff -f; }
 sed "s/@PORT@/$port/" /cfg/tmkms.toml.in >/tmp/tmkms.toml
-echo "POWERCUT booted at $(cut -d' ' -f1 /proc/uptime)s uptime, peer 10.0.2.2:$port, state: $(cat /state/*.json | tr -d ' \n' | cut -c1-60)"
+state=$(cat /state/*.json | tr -d ' \n' | cut -c1-60)
+echo "POWERCUT booted at $(cut -d' ' -f1 /proc/uptime)s uptime, peer 10.0.2.2:$port, state: $state"
 sigil start -c /tmp/tmkms.toml
 echo "POWERCUT sigil exited with status $?"
 poweroff -f
