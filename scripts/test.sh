@@ -8,5 +8,5 @@ swift test --skip-build
 Tests/kernel/run-qemu.sh
 # Power cuts under qemu (Docs/reliability.md): no conflict across the cuts, and a conflict found when the
 # state write skips fsync, which shows the campaign can see one.
-Tests/kernel/power-cut.sh "${SIGIL_POWERCUT_CUTS:-5}"
+Tests/kernel/power-cut.sh "${SIGIL_POWERCUT_CUTS:-4}"
 Tests/kernel/power-cut.sh --unsafe-skip-fsync 16
