@@ -66,6 +66,10 @@ public final class ChainState: @unchecked Sendable {
                 "\(UnsafeTestSwitch.variable)=1 is set: state writes for chain \(chainID) skip fsync and are NOT "
                     + "durable. This switch exists for Sigil's power-cut test only; unset it")
         }
+        let stale = file.removeStaleTemps()
+        if stale > 0 {
+            warnings.append("removed \(stale) temporary state file(s) left in \(file.directory) by interrupted writes")
+        }
         let last: LastSignState
         switch try file.load() {
         case nil:
