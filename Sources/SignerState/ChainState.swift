@@ -61,6 +61,11 @@ public final class ChainState: @unchecked Sendable {
         guard file.fs.isDirectory(file.directory) else { throw StateError.missingDirectory(file.path, file.directory) }
         let stateLock = try StateLock(statePath: file.path)
         var warnings: [String] = []
+        if UnsafeTestSwitch.skipFsync {
+            warnings.append(
+                "\(UnsafeTestSwitch.variable)=1 is set: state writes for chain \(chainID) skip fsync and are NOT "
+                    + "durable. This switch exists for Sigil's power-cut test only; unset it")
+        }
         let stale = file.removeStaleTemps()
         if stale > 0 {
             warnings.append("removed \(stale) temporary state file(s) left in \(file.directory) by interrupted writes")

@@ -29,10 +29,12 @@ public final class ValidatorListener: @unchecked Sendable {
     public var peerID: String { SecretConnection.peerID(of: identity.publicKey) }
 
     /// Waits for the signer to dial in and completes the handshake. `dialect` is the node's decoder:
-    /// `.v1` plays a CometBFT v1 node.
-    public func accept(timeout: Double = 10, dialect: PrivvalMessage.Dialect = .legacy) throws -> ValidatorConnection {
+    /// `.v1` plays a CometBFT v1 node. Reads and writes on the connection then time out after `ioTimeout`
+    /// (default: `timeout`).
+    public func accept(timeout: Double = 10, ioTimeout: Double? = nil,
+                       dialect: PrivvalMessage.Dialect = .legacy) throws -> ValidatorConnection {
         let socket = try listener.accept(timeout: timeout)
-        socket.setTimeouts(read: timeout, write: timeout)
+        socket.setTimeouts(read: ioTimeout ?? timeout, write: ioTimeout ?? timeout)
         if isTCP {
             let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: timeout)
             return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID, dialect: dialect)
