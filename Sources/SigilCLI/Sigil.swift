@@ -14,6 +14,7 @@ struct Sigil: ParsableCommand {
             Provision.self,
             State.self,
             Bench.self,
+            Testnode.self,
             Version.self,
             WireGuardCommand.self,
             TunnelCommand.self,

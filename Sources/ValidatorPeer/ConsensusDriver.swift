@@ -9,6 +9,11 @@ public struct ConsensusDriver: Sendable {
         public let description: String
     }
 
+    /// The signer answered with an error reply instead of a signature (double sign, chain id, ...).
+    public struct Refused: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     public let chainID: String
     /// v0.38 nodes with vote extensions enabled expect an extension signature on non-nil precommits only.
     public let expectExtensions: Bool
@@ -61,7 +66,7 @@ public struct ConsensusDriver: Sendable {
         guard case .signedVoteResponse(let signed, let error) = reply else {
             throw Failure(description: "expected SignedVoteResponse, got \(reply)")
         }
-        if let error { throw Failure(description: error.description) }
+        if let error { throw Refused(description: error.description) }
         try verify(signed)
         return signed
     }
@@ -93,7 +98,7 @@ public struct ConsensusDriver: Sendable {
         guard case .signedProposalResponse(let signed, let error) = reply else {
             throw Failure(description: "expected SignedProposalResponse, got \(reply)")
         }
-        if let error { throw Failure(description: error.description) }
+        if let error { throw Refused(description: error.description) }
         guard let pk = publicKey, pk.isValidSignature(signed.signature, for: SignBytes.proposal(signed, chainID: chainID)) else {
             throw Failure(description: "proposal signature does not verify at height \(height)")
         }
