@@ -30,6 +30,9 @@ public struct Tally: Sendable {
         lastHeight = height
     }
 
+    /// Heights asked for so far, signed or refused.
+    public var attempted: Int { heights + refused }
+
     /// Everything verified and nothing refused.
     public var clean: Bool { invalid == 0 && refused == 0 }
 

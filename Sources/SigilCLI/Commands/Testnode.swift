@@ -17,7 +17,7 @@ struct Testnode: ParsableCommand {
     @Option(help: "Listen address, as a node's priv_validator_laddr: tcp://HOST:PORT or unix:///PATH.")
     var listen: String
     @Option(help: "Chain id to request signatures for (the signer's [[chain]] id).") var chainID: String
-    @Option(help: "Stop after this many heights (0: run until stopped).") var heights: Int64 = 0
+    @Option(help: "Stop after this many heights, signed or refused (0: run until stopped).") var heights: Int64 = 0
     @Option(help: "Seconds per height; heights are numbered unix time / block time.") var blockTime: Double = 1
     @Option(help: "Bech32 prefix for printing the signer's consensus key.") var keyPrefix = "kiravalconspub"
 
@@ -32,12 +32,7 @@ struct Testnode: ParsableCommand {
         do { address = try ValidatorAddress(parsing: listen) } catch {
             throw CommandError("--listen \(listen): \(error)")
         }
-        let listener: ValidatorListener
-        switch address {
-        case .tcp(let peer?, _, _): throw CommandError("--listen \(listen): a listen address has no peer ID `\(peer)@'")
-        case .tcp(nil, let host, let port): listener = try ValidatorListener(tcpHost: host, port: port)
-        case .unix(let path): listener = try ValidatorListener(unixPath: path)
-        }
+        let listener = try listen(on: address)
         defer { listener.close() }
         let tally = Counts()
         let stop = Self.onStop { tally.withLock { $0 } }
@@ -45,7 +40,7 @@ struct Testnode: ParsableCommand {
         say("testnode: listening on \(listener.address) for chain \(chainID) (no state is written)")
 
         var last: Int64 = 0
-        while heights == 0 || tally.withLock({ $0.heights }) < heights {
+        while heights == 0 || tally.withLock({ $0.attempted }) < heights {
             let conn: ValidatorConnection
             do { conn = try listener.accept(timeout: 10) } catch let error as SocketError where error.code == .timedOut {
                 continue
@@ -69,12 +64,31 @@ struct Testnode: ParsableCommand {
         if !final.clean { throw ExitCode(1) }
     }
 
+    /// Like a node bound to a tunnel address, waits while the address does not exist yet (the tunnel is not
+    /// up); unlike sekaid it does not exit, so a container restart never replaces the namespace the tunnel joined.
+    private func listen(on address: ValidatorAddress) throws -> ValidatorListener {
+        switch address {
+        case .tcp(let peer?, _, _): throw CommandError("--listen \(listen): a listen address has no peer ID `\(peer)@'")
+        case .unix(let path): return try ValidatorListener(unixPath: path)
+        case .tcp(nil, let host, let port):
+            var waiting = false
+            while true {
+                do { return try ValidatorListener(tcpHost: host, port: port) } catch let error as SocketError
+                    where error.code == .addressNotAvailable {
+                    if !waiting { say("testnode: \(error); waiting for it to appear (is the tunnel up?)") }
+                    waiting = true
+                    Thread.sleep(forTimeInterval: 1)
+                }
+            }
+        }
+    }
+
     /// Drives heights over one connection until the wanted number is reached or the connection fails.
     private func serve(_ conn: ValidatorConnection, tally: Counts, last: inout Int64) throws {
         var driver = ConsensusDriver(chainID: chainID)
         let key = try driver.fetchPublicKey(conn)
         say("testnode: signer's consensus key \(ConsensusPubKey(key).bech32(hrp: keyPrefix))")
-        while heights == 0 || tally.withLock({ $0.heights }) < heights {
+        while heights == 0 || tally.withLock({ $0.attempted }) < heights {
             let height = waitForHeight(after: last)
             last = height
             let block = ConsensusDriver.blockID(height: height)
