@@ -87,7 +87,7 @@ enum ComposeFiles {
 @Suite(.enabled(if: ComposeFiles.canValidate))
 struct ComposeSchemaTests {
     @Test func theExpectedComposeFilesExist() {
-        #expect(ComposeFiles.all == ["dev/compose.yml", "signer/compose.yml", "validator/compose.yml"])
+        #expect(ComposeFiles.all == ["dev/compose.yml", "dev/testnode.yml", "signer/compose.yml", "validator/compose.yml"])
     }
 
     @Test(arguments: ComposeFiles.all)
