@@ -24,10 +24,11 @@ RUN swift build -c release --product sigil --static-swift-stdlib \
 
 FROM ${RUNTIME_IMAGE} AS runtime
 # libsodium and libmnl are linked dynamically; wireguard-go is the userspace tunnel where the host has no
-# WireGuard module; nftables loads the tunnel's own rules inside its network namespace. Nothing else: Sigil
-# speaks no TLS, so no CA certificates.
+# WireGuard module; nftables loads the tunnel's own rules inside its network namespace, and netbase gives nft the
+# /etc/protocols it resolves names like ipv6-icmp with (slim images lack it). Nothing else: Sigil speaks no TLS,
+# so no CA certificates.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsodium23 libmnl0 wireguard-go nftables \
+    && apt-get install -y --no-install-recommends libsodium23 libmnl0 wireguard-go nftables netbase \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 sigil \
     && useradd --system --uid 10001 --gid sigil --home-dir /var/lib/sigil --shell /usr/sbin/nologin sigil \

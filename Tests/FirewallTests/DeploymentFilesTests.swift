@@ -50,7 +50,7 @@ func dockerInstructions(_ text: String) -> [(String, String)] {
     #expect(build.contains("swift build -c release --product sigil"))
 
     let installs = runtime.filter { $0.0 == "RUN" }.map(\.1).joined(separator: " ")
-    for package in ["libsodium23", "libmnl0", "wireguard-go", "nftables"] {
+    for package in ["libsodium23", "libmnl0", "wireguard-go", "nftables", "netbase"] {
         #expect(installs.contains(" \(package)"), "runtime image lacks \(package)")
     }
     #expect(!installs.contains("ca-certificates"), "Sigil speaks no TLS")

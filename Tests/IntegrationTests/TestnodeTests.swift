@@ -20,6 +20,14 @@ struct TestnodeTests {
         try Child(Built.sigil, ["testnode", "--listen", listen, "--chain-id", chain] + extra, currentDirectory: dir.url)
     }
 
+    /// A signer home configured for a testnode on a free loopback port, and an empty working directory for it.
+    static func tcpSetup() throws -> (Home, TempDir, String) {
+        let home = try Home()
+        let listen = "tcp://127.0.0.1:\(try freePort())"
+        try home.writeConfig(addr: listen, extensions: false)
+        return (home, try TempDir("sigil-testnode-cwd"), listen)
+    }
+
     static func stateHeight(_ home: Home) throws -> Int64 {
         let data = try Data(contentsOf: URL(fileURLWithPath: home.stateFile))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -54,12 +62,8 @@ struct TestnodeTests {
     }
 
     @Test func reportsRefusalsAndFailsWhenTheSignerHasSignedHigher() throws {
-        let home = try Home()
-        defer { home.dir.remove() }
-        let cwd = try TempDir("sigil-testnode-cwd")
-        defer { cwd.remove() }
-        let listen = "tcp://127.0.0.1:\(try Self.freePort())"
-        try home.writeConfig(addr: listen, extensions: false)
+        let (home, cwd, listen) = try Self.tcpSetup()
+        defer { home.dir.remove(); cwd.remove() }
         let signer = try home.start()
         defer { signer.kill(SIGTERM) }
 
@@ -76,12 +80,8 @@ struct TestnodeTests {
     }
 
     @Test func sigtermPrintsTheSummaryAndExitsCleanly() throws {
-        let home = try Home()
-        defer { home.dir.remove() }
-        let cwd = try TempDir("sigil-testnode-cwd")
-        defer { cwd.remove() }
-        let listen = "tcp://127.0.0.1:\(try Self.freePort())"
-        try home.writeConfig(addr: listen, extensions: false)
+        let (home, cwd, listen) = try Self.tcpSetup()
+        defer { home.dir.remove(); cwd.remove() }
         let node = try Self.testnode(listen, home.chain, ["--block-time", "0.05"], in: cwd)
         let signer = try home.start()
         defer { signer.kill(SIGTERM) }

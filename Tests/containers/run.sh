@@ -196,9 +196,10 @@ if eventually 120 fifty; then pass "50 heights signed through the tunnel, every 
 check "no signature was invalid or refused" bash -c '! podman logs sekin_sekai_1 2>&1 | grep -q -e INVALID -e REFUSED'
 
 # Namespaces: the tunnel shares sekai's (A) and the signer shares the tunnel's (B); each holds the bundle's table.
-netns_of() { readlink "/proc/$(podman inspect -f '{{.State.Pid}}' "$1")/ns/net"; }
-check "A: sigil-tunnel runs in sekai's network namespace" test "$(netns_of sekin_sigil-tunnel_1)" = "$(netns_of sekin_sekai_1)"
-check "B: the signer runs in sigil-tunnel's network namespace" test "$(netns_of signer_sigil_1)" = "$(netns_of signer_sigil-tunnel_1)"
+netns_of() { local pid; pid=$(podman inspect -f '{{.State.Pid}}' "$1") && [ "$pid" -gt 0 ] && readlink "/proc/$pid/ns/net"; }
+same_netns() { local a b; a=$(netns_of "$1") && b=$(netns_of "$2") && [ "$a" = "$b" ]; }
+check "A: sigil-tunnel runs in sekai's network namespace" same_netns sekin_sigil-tunnel_1 sekin_sekai_1
+check "B: the signer runs in sigil-tunnel's network namespace" same_netns signer_sigil_1 signer_sigil-tunnel_1
 in_ns() { nsenter --net="/proc/$(podman inspect -f '{{.State.Pid}}' "$1")/ns/net" "${@:2}"; }
 check "A: the privval rule is loaded in sekai's namespace" \
     bash -c "$(declare -f in_ns); in_ns sekin_sekai_1 nft list table inet sigil | grep -q 'ip saddr 10.200.0.2 ip daddr 10.200.0.1 tcp dport 26659 accept'"
