@@ -28,15 +28,16 @@ public final class ValidatorListener: @unchecked Sendable {
     /// The peer ID a signer would see for this listener.
     public var peerID: String { SecretConnection.peerID(of: identity.publicKey) }
 
-    /// Waits for the signer to dial in and completes the handshake.
-    public func accept(timeout: Double = 10) throws -> ValidatorConnection {
+    /// Waits for the signer to dial in and completes the handshake. `dialect` is the node's decoder:
+    /// `.v1` plays a CometBFT v1 node.
+    public func accept(timeout: Double = 10, dialect: PrivvalMessage.Dialect = .legacy) throws -> ValidatorConnection {
         let socket = try listener.accept(timeout: timeout)
         socket.setTimeouts(read: timeout, write: timeout)
         if isTCP {
             let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: timeout)
-            return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID)
+            return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID, dialect: dialect)
         }
-        return ValidatorConnection(stream: socket, signerPeerID: nil)
+        return ValidatorConnection(stream: socket, signerPeerID: nil, dialect: dialect)
     }
 
     public func close() { listener.close() }
@@ -48,10 +49,13 @@ public final class ValidatorConnection: @unchecked Sendable {
     private var decoder = DelimitedDecoder()
     /// Set for TCP: the signer's Secret Connection peer ID.
     public let signerPeerID: String?
+    /// How replies are decoded, as the node would.
+    public let dialect: PrivvalMessage.Dialect
 
-    init(stream: ByteStream, signerPeerID: String?) {
+    init(stream: ByteStream, signerPeerID: String?, dialect: PrivvalMessage.Dialect) {
         self.stream = stream
         self.signerPeerID = signerPeerID
+        self.dialect = dialect
     }
 
     public func send(_ message: PrivvalMessage) throws {
@@ -60,7 +64,7 @@ public final class ValidatorConnection: @unchecked Sendable {
 
     public func receive() throws -> PrivvalMessage {
         while true {
-            if let bytes = try decoder.next() { return try PrivvalMessage(decoding: bytes) }
+            if let bytes = try decoder.next() { return try PrivvalMessage(decoding: bytes, dialect: dialect) }
             decoder.append(try stream.read(maxLength: 4096))
         }
     }

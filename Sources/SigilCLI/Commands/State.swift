@@ -26,18 +26,19 @@ struct State: ParsableCommand {
         @Argument(help: "The state file.") var path: String
         @Option(help: "Height to record as signed.") var height: Int64
         @Option(help: "Round.") var round: Int32 = 0
-        @Option(help: "Step: 1 proposal, 2 prevote, 3 precommit (CometBFT numbering).") var step: Int8 = 3
+        @Option(help: "Step: 1 proposal, 2 prevote, 3 precommit (CometBFT numbering, as in Sigil's log lines).")
+        var step: Int8 = 3
 
         func run() throws {
             guard let s = SignStep(rawValue: step), s != .none else { throw ValidationError("--step must be 1, 2 or 3") }
             let new = LastSignState(height: height, round: round, step: s)
             if let (old, _) = try StateFiles.read(path: path),
                (old.height, old.round, old.step.rawValue) >= (new.height, new.round, new.step.rawValue) {
-                throw ValidationError("refusing to lower or repeat the state of \(path): it is at h/r/s \(old.hrs), "
-                    + "the new value \(new.hrs) is not above it")
+                throw ValidationError("refusing to lower or repeat the state of \(path): it is at h/r/s \(old.hrs) "
+                    + "(\(old.step)), the new value \(new.hrs) (\(new.step)) is not above it")
             }
             try StateFiles.write(new, path: path)
-            print("\(path) now at h/r/s \(new.hrs); nothing at or below it will be signed")
+            print("\(path) now at h/r/s \(new.hrs) (\(new.step)); nothing at or below it will be signed")
         }
     }
 }

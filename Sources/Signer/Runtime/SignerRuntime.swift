@@ -18,6 +18,7 @@ public final class SignerRuntime: @unchecked Sendable {
     public init(configPath: String) throws {
         let config = try SignerConfig.load(path: configPath)
         logger.info("Sigil \(SigilVersion.string) starting up...")
+        for w in config.warnings { logger.warning("\(w)") }
         let keyring = Logger(label: "sigil::keyring")
         let session = Logger(label: "sigil::session")
         var chains: [String: (Ed25519.PrivateKey, ChainState, ChainConfig)] = [:]
@@ -35,9 +36,11 @@ public final class SignerRuntime: @unchecked Sendable {
             let identity = try v.secretKey.map { try SoftsignKey.load($0) }
             let prefix = "[\(v.chainID)@\(v.addr)]"
             if let identity { session.info("\(prefix) KMS node ID: \(SecretConnection.peerID(of: identity.publicKey))") }
+            let settings = PrivvalSettings(chain: chain, validator: v, file: configPath)
+            session.info("\(prefix) \(settings.summary)")
+            for w in settings.warnings { session.warning("\(prefix) \(w)") }
             let handler = RequestHandler(
-                chainID: v.chainID, key: key, state: state,
-                signExtensions: chain.signExtensions || v.protocolVersion == .v0_38, maxHeight: v.maxHeight,
+                chainID: v.chainID, key: key, state: state, settings: settings, maxHeight: v.maxHeight,
                 logger: session, logPrefix: prefix)
             return ValidatorClient(config: v, handler: handler, identity: identity, logger: session)
         }
