@@ -118,6 +118,9 @@ enum Templates {
            `sigil-tunnel@\(r.interface)`), then sekaid, then `sigil guard laddr <sekai home>/config/config.toml`.
         5. Verify: `\(compose) exec sigil-tunnel sigil tunnel wait-handshake /etc/sigil/\(r.interface).conf` succeeds
            once the signer is up (without containers: `sigil tunnel wait-handshake \(home)/\(r.interface).conf`).
+        6. Restart: `\(compose) restart sekai`, then `... restart sigil-tunnel`: a restarted sekai has a new
+           network namespace, and the tunnel must follow it there (one command restarting both may do it in any
+           order).
 
         """
     }
@@ -140,6 +143,8 @@ enum Templates {
            `sigil start -c \(home)/sigil.toml` (or the systemd unit `sigil.service`).
         5. Verify: the signer's log (`docker compose logs sigil`) shows `connected to validator successfully`, then
            `signed Prevote:... at h/r/s ...` lines.
+        6. Restart: `docker compose restart sigil-tunnel`, then `docker compose restart sigil` (the signer must
+           follow the tunnel into its new network namespace). `docker compose down` and `up -d` keep `state/`.
 
         """
     }

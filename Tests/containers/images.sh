@@ -38,9 +38,15 @@ fi
 
 # SwiftPM clones https://github.com/OWNER/NAME; inside the build these come from the mounted mirror.
 printf '[url "%s/"]\n\tinsteadOf = https://github.com/\n' "/opt/swift-packages" > "$work/gitconfig"
-say "building sigil:latest from the Dockerfile (both stages)"
-podman build --network host \
+# Build volumes apply to every RUN of every stage and leave their empty mount points behind, so only the build
+# stage gets them; the second build takes that stage from the cache and makes the runtime stage without them.
+say "building sigil:latest from the Dockerfile (build stage, then runtime stage)"
+podman build --network host --target build \
     --build-arg SWIFT_IMAGE="$swift" --build-arg RUNTIME_IMAGE="$base" \
     -v "$toolchain:/opt/swift:ro" -v "$packages:/opt/swift-packages:ro" -v "$work/gitconfig:/etc/gitconfig:ro" \
-    -t sigil:latest -f "$repo/Dockerfile" "$repo" > "$work/build.log" 2>&1 || { tail -40 "$work/build.log" >&2; exit 1; }
+    -t localhost/sigil-ci/build:latest -f "$repo/Dockerfile" "$repo" > "$work/build.log" 2>&1 ||
+    { tail -40 "$work/build.log" >&2; exit 1; }
+podman build --network host --build-arg SWIFT_IMAGE="$swift" --build-arg RUNTIME_IMAGE="$base" \
+    -t sigil:latest -f "$repo/Dockerfile" "$repo" > "$work/runtime.log" 2>&1 || { tail -40 "$work/runtime.log" >&2; exit 1; }
+podman rmi localhost/sigil-ci/build:latest >/dev/null
 podman image prune -f >/dev/null
