@@ -32,7 +32,7 @@ public enum BundleRole: String, CaseIterable, Sendable { case validator, signer 
 public struct BundlePlan: Sendable {
     public let request: ProvisionRequest
     public let keys: LinkKeys
-    /// Where the signer bundle will live on machine B; paths inside `sigil.toml` point there.
+    /// Where the signer bundle will live on machine B; paths inside `tmkms.toml` point there.
     public let signerHome: String
     /// Where the validator bundle will live on machine A. Its compose file is an override of sekin's, and Compose
     /// resolves an override's relative paths against the first file's directory, so it names its files absolutely.
@@ -60,7 +60,7 @@ public struct BundlePlan: Sendable {
                                   peerIP: r.signerTunnelIP, localIP: r.validatorTunnelIP, profile: .scoped, docker: true)
             return [
                 BundleFile(conf, tunnel.render(), mode: 0o600),
-                BundleFile("sekaid-config.toml.patch", Templates.sekaidPatch(r)),
+                BundleFile("sekaid-config-change.toml", Templates.sekaidConfigChange(r)),
                 BundleFile("compose.yml", Templates.validatorCompose(r, home: validatorHome)),
             ] + fw + [BundleFile("README.md", Templates.validatorReadme(r, home: validatorHome))]
         case .signer:
@@ -73,7 +73,7 @@ public struct BundlePlan: Sendable {
                                   peerIP: r.validatorTunnelIP, localIP: r.signerTunnelIP, profile: .lockdown, docker: false)
             return [
                 BundleFile(conf, tunnel.render(), mode: 0o600),
-                BundleFile("sigil.toml", Templates.signerConfig(r, home: signerHome)),
+                BundleFile("tmkms.toml", Templates.signerConfig(r, home: signerHome)),
                 BundleFile("secrets/kms-identity.key", Base64.encode(seed), mode: 0o600),
                 BundleFile(directory: "state"),
                 BundleFile("compose.yml", Templates.signerCompose(r, home: signerHome)),

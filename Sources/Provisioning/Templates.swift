@@ -10,7 +10,7 @@ enum Templates {
             consensusKeyFile: "priv_validator_key.json", tunnel: r.interface)
     }
 
-    static func sekaidPatch(_ r: ProvisionRequest) -> String {
+    static func sekaidConfigChange(_ r: ProvisionRequest) -> String {
         """
         # Change for sekaid's config.toml (top level, before the first [section]).
         # The node listens for the signer on the tunnel address only, never 0.0.0.0.
@@ -63,11 +63,11 @@ enum Templates {
               - no-new-privileges:true
             read_only: true
             volumes:
-              - \(home)/sigil.toml:\(home)/sigil.toml:ro
+              - \(home)/tmkms.toml:\(home)/tmkms.toml:ro
               - \(home)/secrets:\(home)/secrets:ro
               - \(home)/state:\(home)/state
               - wireguard-run:/run/wireguard
-            command: ["start", "-c", "\(home)/sigil.toml"]
+            command: ["start", "-c", "\(home)/tmkms.toml"]
         volumes:
           wireguard-run:
             driver_opts:
@@ -110,7 +110,7 @@ enum Templates {
         1. Copy this directory to \(home) on machine A (it holds a private key: keep it 0700, wg0.conf 0600).
         2. Host firewall: `nft -c -f \(home)/firewall/sigil.nft && nft -f \(home)/firewall/sigil.nft` (or
            `firewall/sigil.iptables`, `firewall/sigil-ufw.sh`). Remove with `nft delete table inet sigil`.
-        3. Apply `sekaid-config.toml.patch` to sekaid's config.toml.
+        3. Set the line in `sekaid-config-change.toml` in sekaid's config.toml.
         4. Start with containers: `\(compose) up -d` (Podman: `podman-compose` 1.0.6 or newer with the same
            arguments). The sigil-tunnel service loads `firewall/sigil.nft` in sekai's network namespace and brings
            \(r.interface) up there; sekaid binds \(r.validatorTunnelIP):\(r.privvalPort) once it exists.
@@ -133,16 +133,18 @@ enum Templates {
 
         1. Copy this directory to \(home) on machine B (mode 0700; key files stay 0600).
         2. Import the consensus key: `sigil softsign import priv_validator_key.json \(home)/secrets/priv_validator_key.json`,
-           compare the printed key with `sekaid tendermint show-validator`, then delete the JSON copies.
+           then delete the JSON copies (step 5 compares the key with the node's).
         3. Host firewall (lockdown: only WireGuard from \(r.validatorEndpoint.address), SSH and loopback):
            `nft -c -f \(home)/firewall/sigil.nft && nft -f \(home)/firewall/sigil.nft`.
         4. Start with containers: `cd \(home) && docker compose up -d` (Podman: `podman-compose up -d`, 1.0.6 or
            newer). The sigil-tunnel service brings \(r.interface) up with the same firewall in its own namespace;
            the signer runs in that namespace. Without containers:
            `sigil tunnel up \(home)/\(r.interface).conf && sigil tunnel wait-handshake \(home)/\(r.interface).conf`, then
-           `sigil start -c \(home)/sigil.toml` (or the systemd unit `sigil.service`).
-        5. Verify: the signer's log (`docker compose logs sigil`) shows `connected to validator successfully`, then
-           `signed Prevote:... at h/r/s ...` lines.
+           `sigil start -c \(home)/tmkms.toml` (or the systemd unit `sigil.service`).
+        5. Check: `docker compose exec sigil sigil check -c \(home)/tmkms.toml` (without containers:
+           `sigil check -c \(home)/tmkms.toml`) must print only `ok` lines; its `show-validator` line must equal what
+           `sekaid tendermint show-validator` prints on machine A. The signer's log (`docker compose logs sigil`)
+           shows `connected to validator successfully`, then `signed Prevote:... at h/r/s ...` lines.
         6. Restart: `docker compose restart sigil-tunnel`, then `docker compose restart sigil` (the signer must
            follow the tunnel into its new network namespace). `docker compose down` and `up -d` keep `state/`.
 

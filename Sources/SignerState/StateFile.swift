@@ -35,13 +35,18 @@ struct StateFile: Sendable {
     /// new state survives power loss once this returns: temp file in the same directory, write, fsync, rename
     /// over the old file, fsync the directory. Any failure throws; the caller must then withhold the signature.
     func persist(_ state: LastSignState) throws(StateError) {
+        try persist(bytes: StateFileFormat.encode(state))
+    }
+
+    /// `persist` for a file in any shape (an export for another signer).
+    func persist(bytes: [UInt8]) throws(StateError) {
         let temp = "\(directory)/.\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var tempExists = false
         do throws(SystemCallError) {
             let fd = try fs.createExclusive(temp, mode: 0o600)
             tempExists = true
             do throws(SystemCallError) {
-                try fs.write(fd, StateFileFormat.encode(state), path: temp)
+                try fs.write(fd, bytes, path: temp)
                 try fs.fsync(fd, path: temp)
             } catch {
                 fs.close(fd)

@@ -21,4 +21,10 @@ public enum StateFiles {
     public static func render(_ state: LastSignState) -> String {
         String(decoding: StateFileFormat.encode(state), as: UTF8.self)
     }
+
+    /// The pid of the signer holding the chain's lock ("unknown" when it wrote none), nil when none holds it.
+    public static func lockHolder(path: String) -> String? {
+        let (held, holder) = StateLock.probe(statePath: path)
+        return held ? holder ?? "unknown" : nil
+    }
 }

@@ -161,6 +161,7 @@ struct SignerBadInputTests {
         try repair(stateDir)
         let signed = try driver.signVote(conn, vote)
         #expect(!signed.signature.isEmpty, "signing resumes once the state can be written")
-        #expect(sigil.output.contains("signing refused"), "the refusal is logged: \(sigil.output)")
+        // The log arrives through a pipe: wait for it rather than read whatever has come so far.
+        #expect(sigil.waitForOutput(timeout: 10) { $0.contains("signing refused") }, "the refusal is logged: \(sigil.output)")
     }
 }

@@ -15,7 +15,9 @@ public final class SignerRuntime: @unchecked Sendable {
     private let done = DispatchGroup()
     private let failures = Atomic<[String]>([])
 
-    public init(configPath: String) throws {
+    /// `acceptEmptyState`: start a chain whose state file is empty even when an older signer's state for it is
+    /// found on this host (see `PriorState`).
+    public init(configPath: String, acceptEmptyState: Bool = false) throws {
         let config = try SignerConfig.load(path: configPath)
         logger.info("Sigil \(SigilVersion.string) starting up...")
         for w in config.warnings { logger.warning("\(w)") }
@@ -25,6 +27,8 @@ public final class SignerRuntime: @unchecked Sendable {
         for chain in config.chains {
             let key = try Self.consensusKey(for: chain, in: config)
             keyring.info("[keyring:softsign] added consensus Ed25519 key: \(chain.format(key.publicKey))")
+            let looked = try EmptyStateCheck.run(chain: chain, configPath: configPath, accept: acceptEmptyState)
+            if let looked { keyring.warning("\(looked)") }
             let (state, warnings) = try ChainState.open(chainID: chain.id, path: chain.stateFile)
             for w in warnings { keyring.warning("\(w)") }
             chains[chain.id] = (key, state, chain)
