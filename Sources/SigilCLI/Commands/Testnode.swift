@@ -44,6 +44,10 @@ struct Testnode: ParsableCommand {
             let conn: ValidatorConnection
             do { conn = try listener.accept(timeout: 10) } catch let error as SocketError where error.code == .timedOut {
                 continue
+            } catch {
+                // A port probe (`sigil check`, a scanner) or a failed handshake: keep listening, as a node does.
+                say("testnode: connection dropped before the handshake completed: \(error)")
+                continue
             }
             tally.withLock { $0.connected() }
             say("testnode: signer connected" + (conn.signerPeerID.map { ", peer ID \($0)" } ?? " (unix socket)"))
