@@ -92,6 +92,21 @@ struct TestnodeTests {
         #expect(node.stdout.contains(" 0 refused, 0 invalid"), "\(node.output)")
     }
 
+    @Test func aPortProbeBeforeTheSignerDoesNotStopIt() throws {
+        let (home, cwd, listen) = try Self.tcpSetup()
+        defer { home.dir.remove(); cwd.remove() }
+        let node = try Self.testnode(listen, home.chain, ["--heights", "3", "--block-time", "0.05"], in: cwd)
+        #expect(node.waitForOutput { $0.contains("testnode: listening on") }, "\(node.output)")
+        // What `sigil check`'s reach test or a scanner does: connect and hang up without a handshake.
+        let probe = try Socket.connect(host: "127.0.0.1", port: UInt16(listen.split(separator: ":").last!)!, timeout: 5)
+        probe.close()
+        #expect(node.waitForOutput { $0.contains("connection dropped before the handshake completed") }, "\(node.output)")
+        let signer = try home.start()
+        defer { signer.kill(SIGTERM) }
+        #expect(node.wait(timeout: 60) == 0, "testnode goes on to serve the signer: \(node.output)\n\(signer.output)")
+        #expect(node.stdout.contains("3 heights"), "\(node.output)")
+    }
+
     @Test(arguments: [
         (["--listen", "localhost:26659", "--chain-id", "c"], "--listen localhost:26659: address must start with tcp:// or unix://"),
         (["--listen", "tcp://ab@127.0.0.1:1", "--chain-id", "c"], "--listen tcp://ab@127.0.0.1:1: peer ID `ab`"),
