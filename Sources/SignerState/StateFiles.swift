@@ -13,6 +13,7 @@ public enum StateFiles {
         let file = StateFile(path: path)
         guard file.fs.isDirectory(file.directory) else { throw StateError.missingDirectory(path, file.directory) }
         let lock = try StateLock(statePath: path)
+        file.removeStaleTemps()
         try file.persist(state)
         withExtendedLifetime(lock) {}
     }

@@ -95,8 +95,10 @@ let fullConfig = """
         #expect(v[2].secretKey == nil)
         #expect(v.map(\.line) == [33, 43, 48, 53])
 
-        #expect(c.warnings.count == 1)
+        #expect(c.warnings.count == 2)
         #expect(c.warnings[0].hasPrefix("tmkms.toml:12: state_hook for chain test-2 is not supported"))
+        #expect(c.warnings[1] == "tmkms.toml:30: key_type = \"account\" is ignored: Sigil signs consensus messages "
+            + "only (tmkms's transaction signer is not supported); remove this [[providers.softsign]]")
     }
 
     @Test func warnsAboutChainsWithoutValidatorsAndUnixSecretKeys() throws {
@@ -255,13 +257,26 @@ let fullConfig = """
             code: .invalidValue, line: 11, mentions: ["`tunnel` only applies to tcp:// addresses"]),
         Bad(name: "duplicate chain", text: base + "\n[[chain]]\nid = \"kira-1\"\nkey_format = { type = \"hex\" }",
             code: .duplicateChain, line: 11,
-                mentions: ["[[chain]] id = \"kira-1\" is defined twice (first at line 1)"]),
+                mentions: ["[[chain]] id = \"kira-1\" is defined twice (first at line 1); keep one [[chain]] per chain id"]),
         Bad(name: "TOML syntax error", text: base + "\nreconnect = yes", code: .syntax, line: 11,
             mentions: ["invalid value `yes`"]),
         Bad(name: "state_hook with an unknown key", text: base.replacingFirst(
                 "key_format = { type = \"hex\" }",
                     with: "key_format = { type = \"hex\" }\nstate_hook = { command = [] }"),
             code: .unknownField, line: 4, mentions: ["unknown field `command` in state_hook"]),
+        Bad(name: "metrics on a public address", text: base + "\n[metrics]\naddr = \"0.0.0.0:9311\"",
+            code: .invalidValue, line: 12,
+            mentions: ["[metrics] addr = \"0.0.0.0:9311\" is not a loopback address", "allow_non_loopback = true"]),
+        Bad(name: "metrics on a host name", text: base + "\n[metrics]\naddr = \"localhost:9311\"",
+            code: .invalidValue, line: 12, mentions: ["[metrics] addr = \"localhost:9311\" needs an IP address"]),
+        Bad(name: "metrics without a port", text: base + "\n[metrics]\naddr = \"127.0.0.1\"",
+            code: .invalidValue, line: 12, mentions: ["[metrics] addr = \"127.0.0.1\" is not an IP address and port"]),
+        Bad(name: "metrics without addr", text: base + "\n[metrics]\nallow_non_loopback = true",
+            code: .missingField, line: 11, mentions: ["[metrics] is missing `addr`; add addr = \"127.0.0.1:9311\""]),
+        Bad(name: "metrics unknown key", text: base + "\n[metrics]\naddr = \"127.0.0.1:9311\"\nport = 9311",
+            code: .unknownField, line: 13, mentions: ["unknown field `port` in [metrics]"]),
+        Bad(name: "log format", text: base + "\n[logging]\nformat = \"logfmt\"",
+            code: .invalidValue, line: 12, mentions: ["`format` = \"logfmt\" in [logging] is not one of \"text\", \"json\""]),
     ]
 
     @Test(arguments: bad)
@@ -275,6 +290,17 @@ let fullConfig = """
             #expect(error.description.hasPrefix("/etc/sigil/tmkms.toml:\(c.line): "), "\(error)")
             for m in c.mentions { #expect(error.description.contains(m), "\(error)") }
         }
+    }
+
+    @Test func metricsAndLogging() throws {
+        let local = try SignerConfig.parse(Self.base + "\n[metrics]\naddr = \"[::1]:9311\"\n[logging]\nformat = \"json\"",
+                                           file: "t.toml")
+        #expect(local.metrics == MetricsConfig(host: "::1", port: 9311, allowNonLoopback: false, line: 11))
+        #expect(local.logFormat == .json)
+        let open = try SignerConfig.parse(
+            Self.base + "\n[metrics]\naddr = \"10.200.0.2:9311\"\nallow_non_loopback = true", file: "t.toml")
+        #expect(open.metrics?.host == "10.200.0.2" && open.metrics?.allowNonLoopback == true)
+        #expect(try SignerConfig.parse(Self.base, file: "t.toml").metrics == nil, "no [metrics], no listener")
     }
 
     @Test func baseConfigIsValid() throws {
@@ -361,7 +387,7 @@ let fullConfig = """
             Issue.record("loaded a missing file")
         } catch {
             #expect(error.code == .unreadable)
-            #expect(error.description == "/nonexistent/tmkms.toml:0: config file not found; create one with "
+            #expect(error.description == "/nonexistent/tmkms.toml: config file not found; create one with "
                 + "`sigil init <dir>` or pass -c <path>")
         }
     }
@@ -394,7 +420,7 @@ let fullConfig = """
     }
 
     @Test func customTemplate() throws {
-        let text = ConfigTemplate.render(
+        let text = try ConfigTemplate.render(
             chainID: "cosmoshub-4", accountKeyPrefix: "cosmospub", consensusKeyPrefix: "cosmosvalconspub",
             home: "kms", validatorAddr: "unix:///run/gaia.sock", protocolVersion: .v0_38)
         let c = try SignerConfig.parse(text, file: "t")

@@ -15,6 +15,10 @@ struct Bench: ParsableCommand {
     @Option(help: "Heights to sign (two votes each).") var heights: Int64 = 500
     @Flag(help: "Use a Unix socket instead of TCP with Secret Connection.") var unix = false
 
+    func validate() throws {
+        guard heights >= 1 else { throw ValidationError("--heights \(heights) measures nothing; give 1 or more") }
+    }
+
     func run() throws {
         LoggingSystem.bootstrapTMKMS(level: .warning)
         let home = try DemoHome(chainID: "sigil-bench-1")
@@ -31,7 +35,7 @@ struct Bench: ParsableCommand {
         _ = try driver.fetchPublicKey(conn)
 
         var roundTrips: [Double] = []
-        for h in Int64(1)...max(1, heights) {
+        for h in Int64(1)...heights {
             let block = ConsensusDriver.blockID(height: h)
             for type in [SignedMsgType.prevote, .precommit] {
                 let vote = ConsensusDriver.vote(type, height: h, blockID: block)
