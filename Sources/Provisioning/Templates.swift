@@ -133,7 +133,7 @@ enum Templates {
 
         1. Copy this directory to \(home) on machine B (mode 0700; key files stay 0600).
         2. Import the consensus key: `sigil softsign import priv_validator_key.json \(home)/secrets/priv_validator_key.json`,
-           then delete the JSON copies (step 5 compares the key with the node's).
+           then delete the JSON copies (step 4's `sigil check` compares the key with the node's).
         3. Host firewall (lockdown: only WireGuard from \(r.validatorEndpoint.address), SSH and loopback):
            `nft -c -f \(home)/firewall/sigil.nft && nft -f \(home)/firewall/sigil.nft`.
         4. Start with containers: `cd \(home) && docker compose up -d` (Podman: `podman-compose up -d`, 1.0.6 or
@@ -141,10 +141,11 @@ enum Templates {
            the signer runs in that namespace. Without containers:
            `sigil tunnel up \(home)/\(r.interface).conf && sigil tunnel wait-handshake \(home)/\(r.interface).conf`, then
            `sigil start -c \(home)/tmkms.toml` (or the systemd unit `sigil.service`).
-        5. Check: `docker compose exec sigil sigil check -c \(home)/tmkms.toml` (without containers:
-           `sigil check -c \(home)/tmkms.toml`) must print only `ok` lines; its `show-validator` line must equal what
-           `sekaid tendermint show-validator` prints on machine A. The signer's log (`docker compose logs sigil`)
-           shows `connected to validator successfully`, then `signed Prevote:... at h/r/s ...` lines.
+           Without containers, before `sigil start`: `sigil check -c \(home)/tmkms.toml` must print only `ok` lines; its
+           `show-validator` line must equal what `sekaid tendermint show-validator` prints on machine A (it refuses
+           while a signer holds the state lock, so it is not for the running container).
+        5. Verify: the signer's log (`docker compose logs sigil`) shows `connected to validator successfully`, then
+           `signed Prevote:... at h/r/s ...` lines.
         6. Restart: `docker compose restart sigil-tunnel`, then `docker compose restart sigil` (the signer must
            follow the tunnel into its new network namespace). `docker compose down` and `up -d` keep `state/`.
 
