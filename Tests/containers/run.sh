@@ -102,7 +102,7 @@ podman build --quiet --network host --build-arg BASE_IMAGE=localhost/sigil-ci/bo
     die "building the syslog-ng stand-in image failed"
 dev=$work/dev
 mkdir -p "$dev/sigil"
-cp "$repo/compose/dev/compose.yml" "$repo/compose/dev/testnode.yml" "$dev/"
+cp "$repo/compose/dev/compose.yml" "$repo/compose/dev/testnode.compose.yml" "$dev/"
 # As the dev compose's header says: kiranet, a Sigil home owned by the image's user, sekai.local:26659 and v0.37.
 if ! podman network exists kiranet; then
     podman network create --driver bridge --subnet 10.1.0.0/16 --gateway 10.1.0.1 kiranet >/dev/null ||
@@ -116,7 +116,7 @@ sed -i -e 's/"kira-1"/"sigil-dev-1"/g' -e "s#$dev/sigil/#/etc/sigil/#g" \
     "$dev/sigil/tmkms.toml"
 chown -R 10001:10001 "$dev/sigil"
 dc() { (cd "$dev" && SIGIL_IMAGE=sigil:latest SYSLOG_NG_IMAGE=localhost/sigil-ci/syslog-ng:test \
-        "$compose" -f compose.yml -f testnode.yml "$@"); }
+        "$compose" -f compose.yml -f testnode.compose.yml "$@"); }
 cleanups+=("dc down -v -t 5")
 if dc up -d >"$work/dev-up.log" 2>&1; then pass "the dev compose comes up under podman-compose"; else
     fail "the dev compose comes up under podman-compose" "$(cat "$work/dev-up.log")"; fi
