@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: unit, vector, process-level and (as root) network-namespace tests.
+# The whole test suite: unit, vector, process-level and (as root) network-namespace tests, then the kernel
+# stage (qemu) and the container stage (rootful podman).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -11,3 +12,4 @@ Tests/kernel/run-qemu.sh
 # state write skips fsync, which shows the campaign can see one.
 Tests/kernel/power-cut.sh "${SIGIL_POWERCUT_CUTS:-4}"
 Tests/kernel/power-cut.sh --unsafe-skip-fsync 16
+Tests/containers/run.sh

@@ -17,6 +17,7 @@ struct Sigil: ParsableCommand {
             State.self,
             Status.self,
             Bench.self,
+            Testnode.self,
             Version.self,
             WireGuardCommand.self,
             TunnelCommand.self,

@@ -58,14 +58,10 @@ struct Bench: ParsableCommand {
         print("memory           peak RSS \(Self.procStatus("VmHWM")), now \(Self.procStatus("VmRSS"))")
     }
 
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-    }
-
     static func line(_ name: String, _ samples: [Double]) -> String {
         let s = samples.sorted()
         return name.padding(toLength: 17, withPad: " ", startingAt: 0)
-            + String(format: "p50 %.3f ms  p99 %.3f ms  max %.3f ms", percentile(s, 0.5), percentile(s, 0.99), s.last ?? 0)
+            + String(format: "p50 %.3f ms  p99 %.3f ms  max %.3f ms", Tally.percentile(s, 0.5), Tally.percentile(s, 0.99), s.last ?? 0)
     }
 
     static func procStatus(_ field: String) -> String {
