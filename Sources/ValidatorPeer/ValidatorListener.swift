@@ -36,10 +36,12 @@ public final class ValidatorListener: @unchecked Sendable {
         let socket = try listener.accept(timeout: timeout)
         socket.setTimeouts(read: ioTimeout ?? timeout, write: ioTimeout ?? timeout)
         if isTCP {
-            let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: timeout)
-            return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID, dialect: dialect)
+            let started = ContinuousClock.now
+            let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: ioTimeout ?? timeout)
+            return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID, dialect: dialect,
+                                       handshake: ContinuousClock.now - started)
         }
-        return ValidatorConnection(stream: socket, signerPeerID: nil, dialect: dialect)
+        return ValidatorConnection(stream: socket, signerPeerID: nil, dialect: dialect, handshake: .zero)
     }
 
     public func close() { listener.close() }
@@ -53,11 +55,14 @@ public final class ValidatorConnection: @unchecked Sendable {
     public let signerPeerID: String?
     /// How replies are decoded, as the node would.
     public let dialect: PrivvalMessage.Dialect
+    /// How long the Secret Connection handshake took after the TCP accept (zero on Unix sockets).
+    public let handshake: Duration
 
-    init(stream: ByteStream, signerPeerID: String?, dialect: PrivvalMessage.Dialect) {
+    init(stream: ByteStream, signerPeerID: String?, dialect: PrivvalMessage.Dialect, handshake: Duration) {
         self.stream = stream
         self.signerPeerID = signerPeerID
         self.dialect = dialect
+        self.handshake = handshake
     }
 
     public func send(_ message: PrivvalMessage) throws {
