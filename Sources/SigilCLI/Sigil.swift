@@ -44,7 +44,9 @@ struct Sigil: ParsableCommand {
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
-        } catch let error as CleanExit {
+        } catch where exitCode(for: error) == .success {
+            // `--help` and `--version` arrive here: parseAsRoot returns ArgumentParser's own help command, whose
+            // run() throws the request, and exit(withError:) prints it as help, not as an error.
             exit(withError: error)
         } catch let error as ValidationError {
             fail(error.message, status: 1)
