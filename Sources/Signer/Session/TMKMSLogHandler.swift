@@ -18,8 +18,19 @@ public struct TMKMSLogHandler: LogHandler {
         self.sink = sink
     }
 
+    /// One `write(2)` per line where the kernel takes it whole, so lines from several threads do not interleave.
+    /// A failed write is dropped: logging must never stop the signer.
     public static let stderrSink: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        var text = line + "\n"
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                offset += n
+            }
+        }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -47,13 +58,45 @@ public struct TMKMSLogHandler: LogHandler {
         }
     }
 
+    /// `2026-01-01T00:00:00.000000Z` (UTC, microseconds), built by hand: `String(format:)` went through
+    /// Foundation's CFString formatter and cost about as much as the rest of the log line on every signature.
     static func timestamp() -> String {
         var tv = timeval()
         gettimeofday(&tv, nil)
         var t = time_t(tv.tv_sec)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", parts.tm_year + 1900, parts.tm_mon + 1,
-                      parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(tv.tv_usec))
+        return timestamp(parts, microseconds: Int(tv.tv_usec))
+    }
+
+    static func timestamp(_ parts: tm, microseconds: Int) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(27)
+        let fields: [(Int, Int, UInt8)] = [
+            (Int(parts.tm_year) + 1900, 4, UInt8(ascii: "-")), (Int(parts.tm_mon) + 1, 2, UInt8(ascii: "-")),
+            (Int(parts.tm_mday), 2, UInt8(ascii: "T")), (Int(parts.tm_hour), 2, UInt8(ascii: ":")),
+            (Int(parts.tm_min), 2, UInt8(ascii: ":")), (Int(parts.tm_sec), 2, UInt8(ascii: ".")),
+            (microseconds, 6, UInt8(ascii: "Z")),
+        ]
+        for (value, width, separator) in fields {
+            appendDecimal(value, width: width, to: &out)
+            out.append(separator)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `%0*d` for a value that is not negative.
+    private static func appendDecimal(_ value: Int, width: Int, to out: inout [UInt8]) {
+        var divisor = 1, digits = 1
+        while digits < width || value / divisor >= 10 {
+            divisor *= 10
+            digits += 1
+        }
+        var rest = value
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 }
