@@ -18,8 +18,9 @@ for tool in valgrind callgrind_annotate; do
     command -v "$tool" >/dev/null || { echo "error: $tool not found (apt-get install valgrind)" >&2; exit 1; }
 done
 if [ -z "${SIGIL:-}" ]; then
-    swift build -c release --product sigil --scratch-path .build-release >&2
-    SIGIL=$PWD/.build-release/release/sigil
+    # The same build as scripts/bench.sh and the Dockerfile.
+    swift build -c release --product sigil --static-swift-stdlib >&2
+    SIGIL=$PWD/.build/release/sigil
 fi
 work=${PROFILE_DIR:-$(mktemp -d /tmp/sigil-profile.XXXXXX)}
 mkdir -p "$work"
