@@ -28,15 +28,19 @@ public final class ValidatorListener: @unchecked Sendable {
     /// The peer ID a signer would see for this listener.
     public var peerID: String { SecretConnection.peerID(of: identity.publicKey) }
 
-    /// Waits for the signer to dial in and completes the handshake.
-    public func accept(timeout: Double = 10) throws -> ValidatorConnection {
+    /// Waits for the signer to dial in and completes the handshake. Reads, writes and the handshake time out
+    /// after `ioTimeout` (default: `timeout`).
+    public func accept(timeout: Double = 10, ioTimeout: Double? = nil) throws -> ValidatorConnection {
         let socket = try listener.accept(timeout: timeout)
-        socket.setTimeouts(read: timeout, write: timeout)
+        let io = ioTimeout ?? timeout
+        socket.setTimeouts(read: io, write: io)
         if isTCP {
-            let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: timeout)
-            return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID)
+            let started = ContinuousClock.now
+            let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: io)
+            return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID,
+                                       handshake: ContinuousClock.now - started)
         }
-        return ValidatorConnection(stream: socket, signerPeerID: nil)
+        return ValidatorConnection(stream: socket, signerPeerID: nil, handshake: .zero)
     }
 
     public func close() { listener.close() }
@@ -48,10 +52,13 @@ public final class ValidatorConnection: @unchecked Sendable {
     private var decoder = DelimitedDecoder()
     /// Set for TCP: the signer's Secret Connection peer ID.
     public let signerPeerID: String?
+    /// How long the Secret Connection handshake took after the TCP accept (zero on Unix sockets).
+    public let handshake: Duration
 
-    init(stream: ByteStream, signerPeerID: String?) {
+    init(stream: ByteStream, signerPeerID: String?, handshake: Duration) {
         self.stream = stream
         self.signerPeerID = signerPeerID
+        self.handshake = handshake
     }
 
     public func send(_ message: PrivvalMessage) throws {
