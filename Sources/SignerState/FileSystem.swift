@@ -11,6 +11,12 @@ protocol StateFileSystem: Sendable {
     func rename(_ from: String, _ to: String) throws(SystemCallError)
     func openDirectory(_ path: String) throws(SystemCallError) -> Int32
     func unlink(_ path: String)
+    func openReadWrite(_ path: String) throws(SystemCallError) -> Int32
+    /// Writes all of `bytes` at `offset` (the journal's slots).
+    func pwrite(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(SystemCallError)
+    func fdatasync(_ fd: Int32, path: String) throws(SystemCallError)
+    /// How many names the open file has (0 once it was deleted).
+    func linkCount(_ fd: Int32, path: String) throws(SystemCallError) -> Int
 }
 
 /// The real thing: plain POSIX calls, retried on EINTR.
@@ -73,6 +79,33 @@ struct SystemFileSystem: StateFileSystem {
     }
 
     func unlink(_ path: String) { _ = Glibc.unlink(path) }
+
+    func openReadWrite(_ path: String) throws(SystemCallError) -> Int32 {
+        let fd = retrying { open(path, O_RDWR | O_CLOEXEC) }
+        if fd < 0 { throw SystemCallError(call: "open", path: path, errno: errno) }
+        return fd
+    }
+
+    func pwrite(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(SystemCallError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { buf in
+                retrying { Glibc.pwrite(fd, buf.baseAddress! + done, buf.count - done, off_t(offset + done)) }
+            }
+            if n < 0 { throw SystemCallError(call: "pwrite", path: path, errno: errno) }
+            done += n
+        }
+    }
+
+    func fdatasync(_ fd: Int32, path: String) throws(SystemCallError) {
+        if retrying({ Glibc.fdatasync(fd) }) != 0 { throw SystemCallError(call: "fdatasync", path: path, errno: errno) }
+    }
+
+    func linkCount(_ fd: Int32, path: String) throws(SystemCallError) -> Int {
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw SystemCallError(call: "fstat", path: path, errno: errno) }
+        return Int(st.st_nlink)
+    }
 }
 
 @inline(__always)

@@ -35,6 +35,11 @@ struct StateFile: Sendable {
     /// new state survives power loss once this returns: temp file in the same directory, write, fsync, rename
     /// over the old file, fsync the directory. Any failure throws; the caller must then withhold the signature.
     func persist(_ state: LastSignState) throws(StateError) {
+        do { try replace(with: state) } catch { throw StateError.persistFailed(path, error) }
+    }
+
+    /// `persist` with the failed system call as the error.
+    func replace(with state: LastSignState) throws(SystemCallError) {
         let temp = "\(directory)/.\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var tempExists = false
         do throws(SystemCallError) {
@@ -55,7 +60,7 @@ struct StateFile: Sendable {
             try fs.fsync(dir, path: directory)
         } catch {
             if tempExists { fs.unlink(temp) }
-            throw StateError.persistFailed(path, error)
+            throw error
         }
     }
 }

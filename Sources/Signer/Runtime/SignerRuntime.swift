@@ -26,6 +26,9 @@ public final class SignerRuntime: @unchecked Sendable {
             keyring.info("[keyring:softsign] added consensus Ed25519 key: \(chain.format(key.publicKey))")
             let (state, warnings) = try ChainState.open(chainID: chain.id, path: chain.stateFile)
             for w in warnings { keyring.warning("\(w)") }
+            state.whenStateFileFails { error in
+                keyring.warning("\(error.description); the journal beside it holds the state and signing goes on; fix the disk and the state file catches up at the next signature")
+            }
             chains[chain.id] = (key, state, chain)
         }
         clients = try config.validators.map { v in

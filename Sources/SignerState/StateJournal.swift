@@ -1,0 +1,95 @@
+import Glibc
+
+/// The journal file beside a state file (`<state_file>.journal`): the durable copy of the last signed state on
+/// the signing path, one `pwrite` and one `fdatasync` per signature into a preallocated file (JournalRecord).
+final class StateJournal: @unchecked Sendable {
+    let path: String
+    private let fs: any StateFileSystem
+    private let fd: Int32
+    private var sequence: UInt64
+
+    static func path(forStateFile statePath: String) -> String { statePath + ".journal" }
+
+    /// What a journal file holds, without opening it for writing; nil when there is none or it is blank.
+    static func read(path: String, fs: any StateFileSystem) throws(StateError) -> JournalRecord.Entry? {
+        try load(path: path, fs: fs).flatMap { bytes throws(StateError) in try entry(bytes, path: path) }
+    }
+
+    private static func load(path: String, fs: any StateFileSystem) throws(StateError) -> [UInt8]? {
+        do { return try fs.read(path, limit: JournalRecord.fileSize) } catch { throw StateError.unreadable(path, error) }
+    }
+
+    private static func entry(_ bytes: [UInt8], path: String) throws(StateError) -> JournalRecord.Entry? {
+        guard bytes.count == JournalRecord.fileSize else {
+            throw StateError.damagedJournal(path, "\(bytes.count) bytes, a journal has \(JournalRecord.fileSize)")
+        }
+        switch JournalRecord.recover(bytes) {
+        case .blank: return nil
+        case .entry(let entry): return entry
+        case .damaged: throw StateError.damagedJournal(path, "neither slot holds a readable record")
+        }
+    }
+
+    /// Opens the journal for writing, creating it preallocated (zeros, synced, then renamed into place) when
+    /// missing, and reads the newest good record in it.
+    init(path: String, fs: any StateFileSystem) throws(StateError) {
+        self.path = path
+        self.fs = fs
+        var existing: JournalRecord.Entry?
+        if let bytes = try StateJournal.load(path: path, fs: fs) {
+            existing = try StateJournal.entry(bytes, path: path)
+        } else {
+            try StateJournal.create(path, fs)
+        }
+        do { fd = try fs.openReadWrite(path) } catch { throw StateError.unreadable(path, error) }
+        sequence = existing?.sequence ?? 0
+        latest = existing?.state
+    }
+
+    /// The state of the newest good record when the journal was opened.
+    let latest: LastSignState?
+
+    deinit { fs.close(fd) }
+
+    /// Writes `state` over the older slot and syncs it. When this returns the state is durable; when it throws,
+    /// the newest good record is still the previous one and the signature must be withheld.
+    func record(_ state: LastSignState) throws(StateError) {
+        guard let bytes = JournalRecord.encode(state, sequence: sequence + 1) else {
+            throw StateError(code: .persistFailed, reason: "cannot save state journal \(path): sign bytes of "
+                + "\(state.signBytes.count) bytes exceed its \(JournalRecord.maxSignBytes); the signature was withheld")
+        }
+        do throws(SystemCallError) {
+            try fs.pwrite(fd, bytes, offset: JournalRecord.offset(of: sequence + 1), path: path)
+            try fs.fdatasync(fd, path: path)
+            // A journal deleted under a running signer (its directory removed) would take every write with it.
+            if try fs.linkCount(fd, path: path) == 0 { throw SystemCallError(call: "fstat", path: path, errno: ENOENT) }
+        } catch {
+            throw StateError.persistFailed(path, error)
+        }
+        sequence += 1
+    }
+
+    private static func create(_ path: String, _ fs: any StateFileSystem) throws(StateError) {
+        let file = StateFile(path: path, fs: fs)
+        let temp = "\(file.directory)/.journal.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        do throws(SystemCallError) {
+            let fd = try fs.createExclusive(temp, mode: 0o600)
+            do throws(SystemCallError) {
+                try fs.write(fd, [UInt8](repeating: 0, count: JournalRecord.fileSize), path: temp)
+                try fs.fsync(fd, path: temp)
+            } catch {
+                fs.close(fd)
+                fs.unlink(temp)
+                throw error
+            }
+            fs.close(fd)
+            try fs.rename(temp, path)
+            let dir = try fs.openDirectory(file.directory)
+            defer { fs.close(dir) }
+            try fs.fsync(dir, path: file.directory)
+        } catch {
+            fs.unlink(temp)
+            throw StateError.persistFailed(path, error)
+        }
+    }
+}
