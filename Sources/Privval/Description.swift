@@ -98,8 +98,11 @@ extension PrivvalMessage: CustomStringConvertible {
     public var description: String {
         switch self {
         case .pubKeyRequest(let chainID): "PubKeyRequest(chain \(chainID))"
-        case .pubKeyResponse(_, let error): error.map { "PubKeyResponse(error: \($0))" } ?? "PubKeyResponse"
+        case .pubKeyResponse(_, let error), .pubKeyResponseV1(_, let error, _):
+            error.map { "PubKeyResponse(error: \($0))" } ?? "PubKeyResponse"
         case .signVoteRequest(let vote, let chainID): "SignVoteRequest(\(vote), chain \(chainID))"
+        case .signVoteRequestSkippingExtension(let vote, let chainID):
+            "SignVoteRequest(\(vote), chain \(chainID), skip_extension_signing)"
         case .signedVoteResponse(let vote, let error):
             error.map { "SignedVoteResponse(error: \($0))" } ?? "SignedVoteResponse(\(vote))"
         case .signProposalRequest(let p, let chainID): "SignProposalRequest(\(p), chain \(chainID))"
@@ -107,6 +110,9 @@ extension PrivvalMessage: CustomStringConvertible {
             error.map { "SignedProposalResponse(error: \($0))" } ?? "SignedProposalResponse(\(p))"
         case .pingRequest: "PingRequest"
         case .pingResponse: "PingResponse"
+        case .signBytesRequest(let value): "SignBytesRequest(\(value.count) bytes)"
+        case .signBytesResponse(_, let error):
+            error.map { "SignBytesResponse(error: \($0))" } ?? "SignBytesResponse"
         case .unknown(let field): "unknown privval message (oneof field \(field))"
         }
     }

@@ -1,30 +1,48 @@
-/// `tendermint.privval.Message`: the oneof exchanged between node and signer (identical v0.34–v0.38).
+/// `tendermint.privval.Message`: the oneof exchanged between node and signer (identical v0.34–v0.38), plus
+/// the forms CometBFT v1 added in `cometbft.privval.v1.Message` (same framing, same field numbers 1–8).
 public enum PrivvalMessage: Hashable, Sendable {
+    /// Which decoder a peer runs. The two differ only where v1 changed the schema: `.legacy` skips v1's new
+    /// fields (as a v0.34–v0.38 node does), `.v1` reads them and ignores the reserved `PubKeyResponse.pub_key`.
+    public enum Dialect: Sendable { case legacy, v1 }
+
     case pubKeyRequest(chainID: String)
     /// A nil key encodes as the empty non-nullable `PublicKey` that Go sends alongside an error.
     case pubKeyResponse(PublicKey?, error: RemoteSignerError?)
+    /// v1 `PubKeyResponse{error = 2, pub_key_bytes = 3, pub_key_type = 4}`. With `alsoLegacy` the legacy
+    /// field 1 is written too, so one answer serves both kinds of node (each decoder skips what it does not
+    /// know); decoding sets it when field 1 was present.
+    case pubKeyResponseV1(PublicKey?, error: RemoteSignerError?, alsoLegacy: Bool)
+    /// With `skip_extension_signing = false` a v1 request is byte-identical to this one.
     case signVoteRequest(Vote, chainID: String)
+    /// v1 `SignVoteRequest` with `skip_extension_signing = true` (field 3).
+    case signVoteRequestSkippingExtension(Vote, chainID: String)
     /// On error, Go sends an empty `Vote{}` (zero time, empty BlockID), which `Vote()` reproduces.
     case signedVoteResponse(Vote, error: RemoteSignerError?)
     case signProposalRequest(Proposal, chainID: String)
     case signedProposalResponse(Proposal, error: RemoteSignerError?)
     case pingRequest
     case pingResponse
-    /// A oneof arm this codec does not know (e.g. CometBFT v1 `SignBytesRequest` = 9), or 0 for an empty
-    /// message. The signer answers with an error instead of dropping the connection.
+    /// v1 `SignBytesRequest{value = 1}` (oneof field 9).
+    case signBytesRequest([UInt8])
+    /// v1 `SignBytesResponse{signature = 1, error = 2}` (oneof field 10).
+    case signBytesResponse(signature: [UInt8], error: RemoteSignerError?)
+    /// A oneof arm this codec does not know in the dialect it decodes (e.g. v1 `SignBytesRequest` = 9 for
+    /// `.legacy`), or 0 for an empty message. The signer answers with an error instead of dropping the connection.
     case unknown(field: Int)
 
     /// The field number of the oneof arm.
     public var field: Int {
         switch self {
         case .pubKeyRequest: 1
-        case .pubKeyResponse: 2
-        case .signVoteRequest: 3
+        case .pubKeyResponse, .pubKeyResponseV1: 2
+        case .signVoteRequest, .signVoteRequestSkippingExtension: 3
         case .signedVoteResponse: 4
         case .signProposalRequest: 5
         case .signedProposalResponse: 6
         case .pingRequest: 7
         case .pingResponse: 8
+        case .signBytesRequest: 9
+        case .signBytesResponse: 10
         case .unknown(let field): field
         }
     }
@@ -38,9 +56,20 @@ public enum PrivvalMessage: Hashable, Sendable {
         case .pubKeyResponse(let key, let error):
             body.message(1) { key?.encode(into: &$0) }
             if let error { body.message(2) { error.encode(into: &$0) } }
+        case .pubKeyResponseV1(let key, let error, let alsoLegacy):
+            if alsoLegacy { body.message(1) { key?.encode(into: &$0) } }
+            if let error { body.message(2) { error.encode(into: &$0) } }
+            if let key {
+                body.bytesField(3, key.bytes)
+                body.string(4, key.typeName)
+            }
         case .signVoteRequest(let vote, let chainID):
             body.message(1) { vote.encode(into: &$0) }
             body.string(2, chainID)
+        case .signVoteRequestSkippingExtension(let vote, let chainID):
+            body.message(1) { vote.encode(into: &$0) }
+            body.string(2, chainID)
+            body.uint64(3, 1)
         case .signedVoteResponse(let vote, let error):
             body.message(1) { vote.encode(into: &$0) }
             if let error { body.message(2) { error.encode(into: &$0) } }
@@ -52,6 +81,11 @@ public enum PrivvalMessage: Hashable, Sendable {
             if let error { body.message(2) { error.encode(into: &$0) } }
         case .pingRequest, .pingResponse:
             break
+        case .signBytesRequest(let value):
+            body.bytesField(1, value)
+        case .signBytesResponse(let signature, let error):
+            body.bytesField(1, signature)
+            if let error { body.message(2) { error.encode(into: &$0) } }
         case .unknown(let field):
             guard field > 0 else { return [] }
         }
@@ -62,12 +96,12 @@ public enum PrivvalMessage: Hashable, Sendable {
 
     /// Decodes message bytes (without the length prefix). Unknown fields are skipped; if only an
     /// unknown oneof arm is present the result is `.unknown(field:)`.
-    public init(decoding bytes: [UInt8]) throws {
+    public init(decoding bytes: [UInt8], dialect: Dialect = .legacy) throws {
         var r = ProtoReader(bytes, message: "privval Message")
         var known: PrivvalMessage?
         var unknownField = 0
         while let f = try r.next() {
-            if let m = try PrivvalMessage.arm(f) {
+            if let m = try (dialect == .v1 ? PrivvalMessage.v1Arm(f) : nil) ?? PrivvalMessage.arm(f) {
                 known = m
             } else {
                 unknownField = f.number
@@ -76,7 +110,7 @@ public enum PrivvalMessage: Hashable, Sendable {
         self = known ?? .unknown(field: unknownField)
     }
 
-    private static func arm(_ f: ProtoField) throws -> PrivvalMessage? {
+    static func arm(_ f: ProtoField) throws -> PrivvalMessage? {
         switch f.number {
         case 1:
             let body = try f.message("PubKeyRequest")
@@ -129,7 +163,7 @@ public enum PrivvalMessage: Hashable, Sendable {
         }
     }
 
-    private static func each(_ body: ArraySlice<UInt8>, _ name: String, _ visit: (ProtoField) throws -> Void) throws {
+    static func each(_ body: ArraySlice<UInt8>, _ name: String, _ visit: (ProtoField) throws -> Void) throws {
         var r = ProtoReader(body, message: name)
         while let g = try r.next() { try visit(g) }
     }

@@ -12,12 +12,7 @@ public enum SignBytes {
 
     /// `CanonicalVoteExtension{extension, height, round, chain_id}` (v0.38).
     public static func voteExtension(_ vote: Vote, chainID: String) -> [UInt8] {
-        var w = ProtoWriter()
-        w.bytesField(1, vote.extension)
-        w.sfixed64(2, vote.height)
-        w.sfixed64(3, Int64(vote.round))
-        w.string(4, chainID)
-        return Delimited.frame(w.bytes)
+        Delimited.frame(CanonicalVoteExtension(vote, chainID: chainID).encoded())
     }
 
     /// FilePV's "only the timestamp differs" rule without knowing the step: the type field of `a` decides
@@ -49,7 +44,7 @@ public enum SignBytes {
 }
 
 /// Strips the uvarint length prefix and insists it covers the rest exactly.
-private func unframe(_ signBytes: [UInt8], _ what: String) throws -> [UInt8] {
+func unframe(_ signBytes: [UInt8], _ what: String) throws -> [UInt8] {
     var d = DelimitedDecoder(maxMessageSize: max(signBytes.count, 1))
     d.append(signBytes)
     guard let body = try d.next() else {
@@ -81,7 +76,11 @@ public struct CanonicalVote: Hashable, Sendable {
 
     /// Decodes length-prefixed sign bytes, e.g. those kept in a FilePV state file.
     public init(signBytes: [UInt8]) throws {
-        let body = try unframe(signBytes, "CanonicalVote")
+        try self.init(body: unframe(signBytes, "CanonicalVote"))
+    }
+
+    /// Decodes the message without its length prefix.
+    init(body: [UInt8]) throws {
         var r = ProtoReader(body, message: "CanonicalVote")
         type = .unknown
         height = 0
@@ -138,7 +137,11 @@ public struct CanonicalProposal: Hashable, Sendable {
     }
 
     public init(signBytes: [UInt8]) throws {
-        let body = try unframe(signBytes, "CanonicalProposal")
+        try self.init(body: unframe(signBytes, "CanonicalProposal"))
+    }
+
+    /// Decodes the message without its length prefix.
+    init(body: [UInt8]) throws {
         var r = ProtoReader(body, message: "CanonicalProposal")
         type = .unknown
         height = 0

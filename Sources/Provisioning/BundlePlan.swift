@@ -32,7 +32,7 @@ public enum BundleRole: String, CaseIterable, Sendable { case validator, signer 
 public struct BundlePlan: Sendable {
     public let request: ProvisionRequest
     public let keys: LinkKeys
-    /// Where the signer bundle will live on machine B; paths inside `sigil.toml` point there.
+    /// Where the signer bundle will live on machine B; paths inside `tmkms.toml` point there.
     public let signerHome: String
 
     public init(request: ProvisionRequest, keys: LinkKeys, signerHome: String = "/etc/sigil") {
@@ -55,7 +55,7 @@ public struct BundlePlan: Sendable {
                                   peerIP: r.signerTunnelIP, localIP: r.validatorTunnelIP, profile: .scoped, docker: true)
             return [
                 BundleFile(conf, tunnel.render(), mode: 0o600),
-                BundleFile("sekaid-config.toml.patch", Templates.sekaidPatch(r)),
+                BundleFile("sekaid-config-change.toml", Templates.sekaidConfigChange(r)),
                 BundleFile("compose.yml", Templates.validatorCompose(r)),
             ] + fw + [BundleFile("README.md", Templates.validatorReadme(r))]
         case .signer:
@@ -68,7 +68,7 @@ public struct BundlePlan: Sendable {
                                   peerIP: r.validatorTunnelIP, localIP: r.signerTunnelIP, profile: .lockdown, docker: false)
             return [
                 BundleFile(conf, tunnel.render(), mode: 0o600),
-                BundleFile("sigil.toml", Templates.signerConfig(r, home: signerHome)),
+                BundleFile("tmkms.toml", Templates.signerConfig(r, home: signerHome)),
                 BundleFile("secrets/kms-identity.key", Base64.encode(seed), mode: 0o600),
                 BundleFile(directory: "state"),
                 BundleFile("compose.yml", Templates.signerCompose(r)),

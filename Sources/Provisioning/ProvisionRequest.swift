@@ -38,7 +38,7 @@ public struct ProvisionRequest: Sendable {
         self.interface = interface
         guard let version = ValidatorConfig.ProtocolVersion(rawValue: protocolVersion) else {
             throw ProvisionError(.invalidProtocolVersion, "--protocol-version `\(protocolVersion)' is not one of v0.34, "
-                + "v0.37, v0.38 (sekaid runs CometBFT v0.37)")
+                + "v0.37, v0.38, v1 (sekaid runs CometBFT v0.37)")
         }
         self.protocolVersion = version
         self.keepalive = keepalive

@@ -10,7 +10,7 @@ enum Templates {
             consensusKeyFile: "priv_validator_key.json", tunnel: r.interface)
     }
 
-    static func sekaidPatch(_ r: ProvisionRequest) -> String {
+    static func sekaidConfigChange(_ r: ProvisionRequest) -> String {
         """
         # Change for sekaid's config.toml (top level, before the first [section]).
         # The node listens for the signer on the tunnel address only, never 0.0.0.0.
@@ -61,11 +61,11 @@ enum Templates {
               - no-new-privileges:true
             read_only: true
             volumes:
-              - ./sigil.toml:/etc/sigil/sigil.toml:ro
+              - ./tmkms.toml:/etc/sigil/tmkms.toml:ro
               - ./secrets:/etc/sigil/secrets:ro
               - ./state:/etc/sigil/state
               - wireguard-run:/run/wireguard
-            command: ["start", "-c", "/etc/sigil/sigil.toml"]
+            command: ["start", "-c", "/etc/sigil/tmkms.toml"]
         volumes:
           wireguard-run:
             driver_opts:
@@ -106,7 +106,7 @@ enum Templates {
         1. Copy this directory to machine A (it holds a private key: keep it 0600/0700).
         2. Firewall: `nft -c -f firewall/sigil.nft && nft -f firewall/sigil.nft` (or `firewall/sigil.iptables`,
            `firewall/sigil-ufw.sh`). Remove with `nft delete table inet sigil`.
-        3. Apply `sekaid-config.toml.patch` to sekaid's config.toml, then check it:
+        3. Set the line in `sekaid-config-change.toml` in sekaid's config.toml, then check it:
            `sigil guard laddr <sekai home>/config/config.toml` once the tunnel is up.
         4. Start: with Docker, `docker compose -f <sekin>/compose.yml -f compose.yml up -d`; without Docker,
            `sigil tunnel up \(r.interface).conf` (or the systemd unit `sigil-tunnel@\(r.interface)`), then sekaid.
@@ -124,11 +124,13 @@ enum Templates {
 
         1. Copy this directory to \(home) on machine B (mode 0700; key files stay 0600).
         2. Import the consensus key: `sigil softsign import priv_validator_key.json \(home)/secrets/priv_validator_key.json`,
-           compare the printed key with `sekaid tendermint show-validator`, then delete the JSON copies.
+           then delete the JSON copies (step 5 compares the key with the node's).
         3. Firewall (lockdown: only WireGuard from \(r.validatorEndpoint.address), SSH and loopback):
            `nft -c -f firewall/sigil.nft && nft -f firewall/sigil.nft`.
         4. Tunnel: `sigil tunnel up \(home)/\(r.interface).conf` then `sigil tunnel wait-handshake \(home)/\(r.interface).conf`.
-        5. Sign: `sigil start -c \(home)/sigil.toml` (or the systemd unit `sigil.service`, or `docker compose up -d`).
+        5. Check: `sigil check -c \(home)/tmkms.toml` must print only `ok` lines; its `show-validator` line must equal
+           what `sekaid tendermint show-validator` prints on machine A.
+        6. Sign: `sigil start -c \(home)/tmkms.toml` (or the systemd unit `sigil.service`, or `docker compose up -d`).
            The log shows `connected to validator successfully`, then `signed Prevote:... at h/r/s ...` lines.
 
         """

@@ -8,6 +8,7 @@ struct Sigil: ParsableCommand {
         abstract: "Remote signer for CometBFT validators, with a WireGuard production bundle.",
         subcommands: [
             Start.self,
+            Check.self,
             Init.self,
             Softsign.self,
             Demo.self,

@@ -2,7 +2,7 @@ import Glibc
 
 extension SignerConfig {
     /// Every key file the config names must exist, be a regular file, and be private to its owner.
-    func checkFiles(file: String) throws(ConfigError) {
+    public func checkFiles(file: String) throws(ConfigError) {
         for p in softsign {
             let fix = p.keyFormat == .json
                 ? "copy the node's priv_validator_key.json there (mode 600)"

@@ -52,7 +52,7 @@ struct ConfigParser {
     private mutating func chain(_ t: TOMLTable) throws(ConfigError) -> ChainConfig {
         let r = try TableReader(
             t, file: file, name: "[[chain]]",
-            allowed: ["id", "key_format", "sign_extensions", "state_file", "state_hook"])
+            allowed: ["id", "key_format", "sign_bytes", "sign_extensions", "state_file", "state_hook"])
         let id = try r.requiredString("id", example: "\"kira-1\"")
         let name = "[[chain]] id = \"\(id)\""
         guard let kf = try r.table("key_format") else {
@@ -72,9 +72,12 @@ struct ConfigParser {
                 "\(file):\(r.line("state_hook")): state_hook for chain \(id) is not supported by Sigil and is ignored; "
                     + "keep the state file itself current instead")
         }
+        let signExtensions = try r.bool("sign_extensions")
         return ChainConfig(
             id: id, keyFormat: try keyFormat(kf, chain: name), stateFile: stateFile,
-            signExtensions: try r.bool("sign_extensions") ?? false, line: t.line)
+            signExtensions: signExtensions ?? false, line: t.line,
+            signExtensionsLine: signExtensions.map { _ in r.line("sign_extensions") },
+            signBytes: try r.bool("sign_bytes") ?? false)
     }
 
     private func keyFormat(_ t: TOMLTable, chain: String) throws(ConfigError) -> ChainConfig.KeyFormat {
@@ -170,12 +173,14 @@ struct ConfigParser {
             }
         }
         let timeout = try r.integer("timeout", in: 1...Int64(UInt16.max))
+        let protocolVersion: ValidatorConfig.ProtocolVersion? = try r.choice(
+            "protocol_version", [("v0.34", .v0_34), ("v0.37", .v0_37), ("v0.38", .v0_38), ("v1", .v1), ("v1.0", .v1)])
         return ValidatorConfig(
             addr: addr, chainID: chainID, secretKey: addr.isUnix ? nil : secretKey,
-            protocolVersion: try r.choice(
-                "protocol_version", [("v0.34", .v0_34), ("v0.37", .v0_37), ("v0.38", .v0_38)]) ?? .v0_38,
+            protocolVersion: protocolVersion ?? .v0_38,
             reconnect: try r.bool("reconnect") ?? true, timeout: timeout.map(Double.init),
-            maxHeight: try r.integer("max_height", in: 1...Int64.max), tunnel: tunnel, line: t.line)
+            maxHeight: try r.integer("max_height", in: 1...Int64.max), tunnel: tunnel, line: t.line,
+            protocolVersionLine: protocolVersion.map { _ in r.line("protocol_version") })
     }
 
     private mutating func crossCheck(

@@ -32,7 +32,7 @@ public enum ConfigTemplate {
     /// paths against the working directory, not the config file.
     public static func render(
         chainID: String, accountKeyPrefix: String, consensusKeyPrefix: String, home: String,
-        validatorAddr: String = "tcp://10.0.0.2:26658", protocolVersion: ValidatorConfig.ProtocolVersion = .v0_37,
+        validatorAddr: String = "tcp://10.200.0.1:26659", protocolVersion: ValidatorConfig.ProtocolVersion = .v0_37,
         consensusKeyFile: String? = nil, tunnel: String? = nil
     ) -> String {
         let dir = home.hasSuffix("/") ? String(home.dropLast()) : home
@@ -48,8 +48,9 @@ public enum ConfigTemplate {
             # - id: the chain id; must equal the node's (`sekaid status`), requests for other chains are refused.
             # - key_format: how public keys are printed in logs and by `sigil softsign`.
             # - state_file: last signed height/round/step (CometBFT priv_validator_state.json format). Sigil
-            #   refuses to go backwards from it. Copy the node's data/priv_validator_state.json here when moving
-            #   a validator to Sigil, and never run two signers on one key.
+            #   refuses to go backwards from it. When moving from another signer, stop that signer first and
+            #   carry its newest state over with `sigil state import <its state file>` (after TMKMS that is
+            #   TMKMS's state file, not the node's); never run two signers on one key.
             # - sign_extensions: sign CometBFT v0.38 vote extensions (not needed for v0.34 / v0.37 chains).
             [[chain]]
             id = "\(chainID)"

@@ -17,10 +17,14 @@ public struct ChainConfig: Hashable, Sendable {
     /// As written, or tmkms's default `./<id>_priv_validator_state.json`; relative paths are relative to the
     /// working directory, as in tmkms.
     public var stateFile: String
-    /// Sign CometBFT v0.38 vote extensions for non-nil precommits.
+    /// `sign_extensions` as written (false when absent); `PrivvalSettings` decides what is signed.
     public var signExtensions: Bool
     /// Line of the `[[chain]]` header.
     public var line: Int
+    /// Line of `sign_extensions`, nil when the key is absent.
+    public var signExtensionsLine: Int? = nil
+    /// `sign_bytes`: answer CometBFT v1 `SignBytesRequest` (arbitrary bytes signed with the consensus key).
+    public var signBytes: Bool = false
 }
 
 /// A `[[providers.softsign]]` key file.
@@ -38,19 +42,21 @@ public struct SoftsignProvider: Hashable, Sendable {
 
 /// A `[[validator]]`: one node connection.
 public struct ValidatorConfig: Hashable, Sendable {
-    /// CometBFT privval protocol. All three speak the same wire; tmkms v0.15 accepts only v0.34 and v0.38,
-    /// Sigil also accepts v0.37 (KIRA's sekaid runs CometBFT v0.37).
+    /// CometBFT privval protocol. v0.34–v0.38 speak one wire (`tendermint.privval`); tmkms v0.15 accepts only
+    /// v0.34 and v0.38, Sigil also accepts v0.37 (KIRA's sekaid runs CometBFT v0.37). v1 (`"v1"` or `"v1.0"`)
+    /// is `cometbft.privval.v1`.
     public enum ProtocolVersion: String, Hashable, Sendable {
         case v0_34 = "v0.34"
         case v0_37 = "v0.37"
         case v0_38 = "v0.38"
+        case v1 = "v1"
     }
 
     public var addr: ValidatorAddress
     public var chainID: String
     /// Path of the Secret Connection identity key (required for tcp).
     public var secretKey: String?
-    /// Defaults to v0.38, as in tmkms.
+    /// Defaults to v0.38, as in tmkms; `protocolVersionLine` tells an absent key from a written one.
     public var protocolVersion: ProtocolVersion
     public var reconnect: Bool
     /// Socket read/write timeout in seconds; nil means the default (10 s, as in tmkms).
@@ -60,6 +66,8 @@ public struct ValidatorConfig: Hashable, Sendable {
     /// Sigil's tunnel guard: only dial when the route to the node goes through this interface (e.g. `wg0`).
     public var tunnel: String?
     public var line: Int
+    /// Line of `protocol_version`, nil when the key is absent (Sigil then answers legacy and v1 nodes alike).
+    public var protocolVersionLine: Int? = nil
 }
 
 /// A parsed, cross-checked `tmkms.toml`.

@@ -35,18 +35,27 @@ struct StateFile: Sendable {
     /// new state survives power loss once this returns: temp file in the same directory, write, fsync, rename
     /// over the old file, fsync the directory. Any failure throws; the caller must then withhold the signature.
     func persist(_ state: LastSignState) throws(StateError) {
-        do { try replace(with: state) } catch { throw StateError.persistFailed(path, error) }
+        try persist(bytes: StateFileFormat.encode(state))
     }
 
-    /// `persist` with the failed system call as the error.
+    /// `persist` for a file in any shape (an export for another signer).
+    func persist(bytes: [UInt8]) throws(StateError) {
+        do { try replace(bytes: bytes) } catch { throw StateError.persistFailed(path, error) }
+    }
+
+    /// `persist` with the failed system call as the error (the journal's mirror words its own message).
     func replace(with state: LastSignState) throws(SystemCallError) {
+        try replace(bytes: StateFileFormat.encode(state))
+    }
+
+    private func replace(bytes: [UInt8]) throws(SystemCallError) {
         let temp = "\(directory)/.\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var tempExists = false
         do throws(SystemCallError) {
             let fd = try fs.createExclusive(temp, mode: 0o600)
             tempExists = true
             do throws(SystemCallError) {
-                try fs.write(fd, StateFileFormat.encode(state), path: temp)
+                try fs.write(fd, bytes, path: temp)
                 try fs.fsync(fd, path: temp)
             } catch {
                 fs.close(fd)

@@ -76,16 +76,23 @@ enum StateFileFormat {
 
     /// FilePV's layout (`cmtjson.MarshalIndent` with two spaces), so CometBFT and horcrux can read it back.
     static func encode(_ state: LastSignState) -> [UInt8] {
+        Array(render(state).utf8)
+    }
+
+    /// FilePV's layout; horcrux's sign state is the same with the round as a string (cometjson's int64) and its
+    /// `nonce_public` key.
+    static func render(_ state: LastSignState, horcrux: Bool = false) -> String {
         var lines = [
             "  \"height\": \"\(state.height)\"",
-            "  \"round\": \(state.round)",
+            horcrux ? "  \"round\": \"\(state.round)\"" : "  \"round\": \(state.round)",
             "  \"step\": \(state.step.rawValue)",
         ]
+        if horcrux { lines.append("  \"nonce_public\": null") }
         if !state.signature.isEmpty { lines.append("  \"signature\": \"\(Base64.encode(state.signature))\"") }
         if !state.signBytes.isEmpty {
             lines.append("  \"signbytes\": \"\(Hex.encode(state.signBytes, uppercase: true))\"")
         }
-        return Array(("{\n" + lines.joined(separator: ",\n") + "\n}").utf8)
+        return "{\n" + lines.joined(separator: ",\n") + "\n}"
     }
 
     private static func dotted(_ path: [any CodingKey]) -> String {

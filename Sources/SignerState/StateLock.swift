@@ -30,6 +30,15 @@ final class StateLock: @unchecked Sendable {
 
     deinit { _ = close(fd) }
 
+    /// Whether some process holds the lock of `statePath` right now, and its pid when known; creates nothing.
+    static func probe(statePath: String) -> (held: Bool, holder: String?) {
+        let fd = retrying { open(statePath + ".lock", O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { return (false, nil) }
+        defer { _ = close(fd) }
+        guard retrying({ flock(fd, LOCK_EX | LOCK_NB) }) != 0 else { return (false, nil) }
+        return (true, holder(fd))
+    }
+
     private static func holder(_ fd: Int32) -> String? {
         var buf = [UInt8](repeating: 0, count: 32)
         let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }

@@ -105,7 +105,7 @@ public struct TunnelGuard {
             let seen = Handshake.age(peer, now: f.now).map { "is \($0) s old" } ?? "never happened"
             return no(.staleHandshake, "the latest handshake with the validator's peer on \(name) \(seen) "
                       + "(must be under \(Handshake.rejectAfter) s)",
-                      "run `sigil tunnel wait-handshake \(name).conf` and check the peer's Endpoint and keys")
+                      "run `sigil tunnel wait-handshake \(name).conf` and check the peer's Endpoint, PublicKey and PresharedKey")
         }
         return .success(GuardedRoute(sourceAddress: source, device: name))
     }

@@ -10,7 +10,8 @@ public struct ConsensusDriver: Sendable {
     }
 
     public let chainID: String
-    /// v0.38 nodes with vote extensions enabled expect an extension signature on non-nil precommits only.
+    /// Vote extensions are on: the node expects an extension signature on non-nil precommits only (a v1 node
+    /// then asks for it with `skip_extension_signing` unset on precommits).
     public let expectExtensions: Bool
     public private(set) var publicKey: Ed25519.PublicKey?
 
@@ -19,11 +20,22 @@ public struct ConsensusDriver: Sendable {
         self.expectExtensions = expectExtensions
     }
 
+    /// Asks for the key and reads it as the connection's node would: field 1 (legacy) or fields 3 and 4 (v1).
     public mutating func fetchPublicKey(_ conn: ValidatorConnection) throws -> Ed25519.PublicKey {
         let reply = try conn.request(.pubKeyRequest(chainID: chainID))
-        guard case .pubKeyResponse(let key, let error) = reply else { throw Failure(description: "expected PubKeyResponse, got \(reply)") }
-        if let error { throw Failure(description: "signer refused PubKeyRequest: \(error.description)") }
-        guard case .ed25519(let raw)? = key else { throw Failure(description: "signer returned no ed25519 key") }
+        let key: PublicKey?
+        switch reply {
+        case .pubKeyResponse(let k, let error), .pubKeyResponseV1(let k, let error, _):
+            if let error { throw Failure(description: "signer refused PubKeyRequest: \(error.description)") }
+            key = k
+        default:
+            throw Failure(description: "expected PubKeyResponse, got \(reply)")
+        }
+        guard case .ed25519(let raw)? = key else {
+            throw Failure(description: conn.dialect == .v1
+                ? "signer returned no ed25519 key in pub_key_bytes/pub_key_type (a v1 node fails: encoding: unsupported key)"
+                : "signer returned no ed25519 key")
+        }
         let pk = try Ed25519.PublicKey(rawRepresentation: raw)
         publicKey = pk
         return pk
@@ -55,23 +67,28 @@ public struct ConsensusDriver: Sendable {
         return v
     }
 
-    /// Sends a vote and checks the reply: a signature that verifies, and extension rules.
-    public func signVote(_ conn: ValidatorConnection, _ vote: Vote) throws -> Vote {
-        let reply = try conn.request(.signVoteRequest(vote, chainID: chainID))
+    /// Sends a vote and checks the reply: a signature that verifies, and extension rules. A v1 node sets
+    /// `skip_extension_signing` unless it wants the extension signed (extensions on, and a precommit), which is
+    /// the default here; `skipExtension` overrides it.
+    public func signVote(_ conn: ValidatorConnection, _ vote: Vote, skipExtension: Bool? = nil) throws -> Vote {
+        let skip = skipExtension ?? (conn.dialect == .v1 && !(expectExtensions && vote.type == .precommit))
+        let request: PrivvalMessage = skip
+            ? .signVoteRequestSkippingExtension(vote, chainID: chainID) : .signVoteRequest(vote, chainID: chainID)
+        let reply = try conn.request(request)
         guard case .signedVoteResponse(let signed, let error) = reply else {
             throw Failure(description: "expected SignedVoteResponse, got \(reply)")
         }
         if let error { throw Failure(description: error.description) }
-        try verify(signed)
+        try verify(signed, skippedExtension: skip)
         return signed
     }
 
-    public func verify(_ signed: Vote) throws {
+    public func verify(_ signed: Vote, skippedExtension: Bool = false) throws {
         guard let pk = publicKey else { throw Failure(description: "fetch the public key first") }
         guard pk.isValidSignature(signed.signature, for: SignBytes.vote(signed, chainID: chainID)) else {
             throw Failure(description: "vote signature does not verify at height \(signed.height)")
         }
-        let wantsExtension = expectExtensions && signed.type == .precommit && !signed.blockID.isNil
+        let wantsExtension = expectExtensions && !skippedExtension && signed.type == .precommit && !signed.blockID.isNil
         if wantsExtension {
             guard pk.isValidSignature(signed.extensionSignature, for: SignBytes.voteExtension(signed, chainID: chainID)) else {
                 throw Failure(description: "missing or invalid extension signature at height \(signed.height)")
@@ -79,6 +96,24 @@ public struct ConsensusDriver: Sendable {
         } else if !signed.extensionSignature.isEmpty {
             throw Failure(description: "unexpected extension signature on \(signed.type) at height \(signed.height)")
         }
+    }
+
+    /// v1 `SignBytesRequest`: returns the signature once it verifies over `value`, or throws the signer's error.
+    public func signBytes(_ conn: ValidatorConnection, _ value: [UInt8]) throws -> [UInt8] {
+        let reply = try conn.request(.signBytesRequest(value))
+        guard case .signBytesResponse(let signature, let error) = reply else {
+            throw Failure(description: "expected SignBytesResponse, got \(reply)")
+        }
+        if let error { throw Failure(description: error.description) }
+        guard let pk = publicKey, pk.isValidSignature(signature, for: value) else {
+            throw Failure(description: "SignBytes signature does not verify")
+        }
+        return signature
+    }
+
+    public func ping(_ conn: ValidatorConnection) throws {
+        let reply = try conn.request(.pingRequest)
+        guard case .pingResponse = reply else { throw Failure(description: "expected PingResponse, got \(reply)") }
     }
 
     public func signProposal(_ conn: ValidatorConnection, height: Int64, round: Int32 = 0, blockID: BlockID) throws -> Proposal {

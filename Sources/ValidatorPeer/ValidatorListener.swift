@@ -28,19 +28,22 @@ public final class ValidatorListener: @unchecked Sendable {
     /// The peer ID a signer would see for this listener.
     public var peerID: String { SecretConnection.peerID(of: identity.publicKey) }
 
-    /// Waits for the signer to dial in and completes the handshake. Reads, writes and the handshake time out
-    /// after `ioTimeout` (default: `timeout`).
-    public func accept(timeout: Double = 10, ioTimeout: Double? = nil) throws -> ValidatorConnection {
+    /// Waits for the signer to dial in and completes the handshake. `dialect` is the node's decoder:
+    /// `.v1` plays a CometBFT v1 node. Reads, writes and the handshake time out after `ioTimeout` (default:
+    /// `timeout`).
+    public func accept(timeout: Double = 10, ioTimeout: Double? = nil, dialect: PrivvalMessage.Dialect = .legacy) throws
+        -> ValidatorConnection
+    {
         let socket = try listener.accept(timeout: timeout)
         let io = ioTimeout ?? timeout
         socket.setTimeouts(read: io, write: io)
         if isTCP {
             let started = ContinuousClock.now
             let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: io)
-            return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID,
+            return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID, dialect: dialect,
                                        handshake: ContinuousClock.now - started)
         }
-        return ValidatorConnection(stream: socket, signerPeerID: nil, handshake: .zero)
+        return ValidatorConnection(stream: socket, signerPeerID: nil, dialect: dialect, handshake: .zero)
     }
 
     public func close() { listener.close() }
@@ -52,12 +55,15 @@ public final class ValidatorConnection: @unchecked Sendable {
     private var decoder = DelimitedDecoder()
     /// Set for TCP: the signer's Secret Connection peer ID.
     public let signerPeerID: String?
+    /// How replies are decoded, as the node would.
+    public let dialect: PrivvalMessage.Dialect
     /// How long the Secret Connection handshake took after the TCP accept (zero on Unix sockets).
     public let handshake: Duration
 
-    init(stream: ByteStream, signerPeerID: String?, handshake: Duration) {
+    init(stream: ByteStream, signerPeerID: String?, dialect: PrivvalMessage.Dialect, handshake: Duration) {
         self.stream = stream
         self.signerPeerID = signerPeerID
+        self.dialect = dialect
         self.handshake = handshake
     }
 
@@ -67,7 +73,7 @@ public final class ValidatorConnection: @unchecked Sendable {
 
     public func receive() throws -> PrivvalMessage {
         while true {
-            if let bytes = try decoder.next() { return try PrivvalMessage(decoding: bytes) }
+            if let bytes = try decoder.next() { return try PrivvalMessage(decoding: bytes, dialect: dialect) }
             decoder.append(try stream.read(maxLength: 4096))
         }
     }

@@ -158,7 +158,7 @@ extension Tunnel {
     /// Sends traffic to the first peer's tunnel address until a handshake newer than 180 s shows up.
     /// Returns the handshake's age in seconds.
     @discardableResult
-    public func waitHandshake(timeout: Double = 15) throws -> Int64 {
+    public func waitHandshake(timeout: Double = 15, since: Double = WallClock.now) throws -> Int64 {
         let name = config.name
         guard let peer = config.peers.first, let target = peer.allowedIPs.first?.address else {
             throw WireGuardError(code: .config, reason: "\(name).conf: no [Peer] with AllowedIPs to send traffic to")
@@ -170,14 +170,15 @@ extension Tunnel {
             let now = Int64(time(nil))
             let device = try backend.device(named: name)
             if let live = device.peers.first(where: { $0.publicKey == peer.publicKey }),
-               let age = Handshake.age(live, now: now), age < Handshake.rejectAfter {
+               let age = Handshake.age(live, now: now), age < Handshake.rejectAfter, Handshake.time(live) >= since {
                 return age
             }
             let elapsed = Clock.now - start
             guard elapsed < timeout else {
                 throw WireGuardError(code: .handshakeTimeout, reason: "no handshake with peer "
                     + "\(peer.publicKey.base64) on \(name) within \(Int(timeout)) s after sending traffic to "
-                    + "\(target); check the peer's Endpoint, its PublicKey and that UDP reaches it")
+                    + "\(target)\(sinceText(since)); check the peer's Endpoint, its PublicKey, that both sides have "
+                    + "the same PresharedKey (or neither has one) and that UDP reaches it")
             }
             if elapsed - lastPoke >= 1 {
                 lastPoke = elapsed
@@ -207,10 +208,28 @@ public enum Handshake {
     /// RejectAfterTime: a session older than this cannot carry data.
     public static let rejectAfter: Int64 = 180
 
+    /// The peer's latest handshake as Unix time with its fraction, 0 if it never had one.
+    public static func time(_ peer: Peer) -> Double {
+        Double(peer.lastHandshakeSeconds) + Double(peer.lastHandshakeNanoseconds) / 1e9
+    }
+
     /// Seconds since the peer's latest handshake, nil if it never had one.
     public static func age(_ peer: Peer, now: Int64) -> Int64? {
         peer.lastHandshakeSeconds == 0 ? nil : max(0, now - peer.lastHandshakeSeconds)
     }
+}
+
+/// Unix time with its fraction, the clock WireGuard stamps handshakes with.
+public enum WallClock {
+    public static var now: Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+private func sinceText(_ since: Double) -> String {
+    " (a handshake at or after Unix time \(Int64(since)) was wanted)"
 }
 
 /// Monotonic seconds, enough for deadlines.

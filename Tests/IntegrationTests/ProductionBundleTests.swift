@@ -49,7 +49,7 @@ struct ProductionBundleTests {
 
         // The signer on B, with a fresh consensus key in the bundle's key path.
         try b.exec("\(sigil) softsign keygen \(signerHome)/secrets/priv_validator_key.json")
-        let signer = try b.spawn([sigil, "start", "-c", "\(signerHome)/sigil.toml"])
+        let signer = try b.spawn([sigil, "start", "-c", "\(signerHome)/tmkms.toml"])
         defer { signer.kill(SIGTERM) }
         var conn = try Self.accept(listener, signer)
         var driver = ConsensusDriver(chainID: "prod-1")

@@ -164,6 +164,45 @@ struct WireGuardTunnelTests {
                 "\(refused)")
     }
 
+    /// After `tunnel up` changed something, only a handshake made since then counts: here A switches to a key B
+    /// does not know, and the handshake from before the switch must not "confirm" the dead tunnel. `--since`
+    /// moves the cut-off to a time the operator noted.
+    @Test func waitHandshakeWantsOneFromAfterTheLastChange() throws {
+        let pair = try WireGuardPair()
+        defer { pair.cleanup() }
+        let before = Int64(Date().timeIntervalSince1970)
+        #expect(try pair.sigil(pair.nsA, ["tunnel", "up", pair.confA]).0 == 0)
+        #expect(try pair.sigil(pair.nsB, ["tunnel", "up", pair.confB]).0 == 0)
+        let (rc1, out1) = try pair.sigil(pair.nsA, ["tunnel", "wait-handshake", pair.confA])
+        #expect(rc1 == 0, "\(out1)")
+        let (rc2, out2) = try pair.sigil(pair.nsA, ["tunnel", "wait-handshake", pair.confA, "--timeout", "2"])
+        #expect(rc2 == 0, "nothing changed since that handshake: \(out2)")
+
+        let (rcK, newKey) = try pair.sigil(pair.nsA, ["wg", "genkey"])
+        #expect(rcK == 0)
+        try pair.writeA(privateKey: newKey.trimmed, extra: "")
+        let (rcU, up) = try pair.sigil(pair.nsA, ["tunnel", "up", pair.confA])
+        #expect(rcU == 0 && up.contains("private key"), "\(up)")
+        let (rc3, out3) = try pair.sigil(pair.nsA, ["tunnel", "wait-handshake", pair.confA, "--timeout", "3"])
+        #expect(rc3 == 1 && out3.contains("no handshake with peer \(pair.pubB) on \(pair.ifA) within 3 s"), "\(out3)")
+        let (rc4, out4) = try pair.sigil(pair.nsA, ["tunnel", "wait-handshake", pair.confA, "--since", "\(before)"])
+        #expect(rc4 == 0, "the old handshake is after --since: \(out4)")
+    }
+
+    /// One side with a different preshared key: no handshake, and the error says to compare the PSKs.
+    @Test func mismatchedPresharedKeyIsNamedInTheError() throws {
+        let pair = try WireGuardPair()
+        defer { pair.cleanup() }
+        let (rc, _) = try WG.exec(Built.sigil.path, ["wg", "genpsk", "--out", pair.dir.path("other.psk")])
+        #expect(rc == 0)
+        try pair.writeA(psk: try String(contentsOfFile: pair.dir.path("other.psk"), encoding: .utf8).trimmed, extra: "")
+        #expect(try pair.sigil(pair.nsA, ["tunnel", "up", pair.confA]).0 == 0)
+        #expect(try pair.sigil(pair.nsB, ["tunnel", "up", pair.confB]).0 == 0)
+        let (rcW, out) = try pair.sigil(pair.nsB, ["tunnel", "wait-handshake", pair.confB, "--timeout", "3"])
+        #expect(rcW == 1)
+        #expect(out.contains("that both sides have the same PresharedKey (or neither has one)"), "\(out)")
+    }
+
     /// IPv6 tunnel addresses and routes go over the same rtnetlink calls; the guard picks the v6 source.
     @Test func ipv6AddressesRoutesAndGuard() throws {
         let pair = try WireGuardPair(ipv6: true)

@@ -59,12 +59,12 @@ struct ProvisionTests {
         #expect(a.listenPort == 51820 && b.listenPort == 51821)
         #expect(a.peers.first?.endpoint?.description == "198.51.100.20:51821")
         #expect(b.peers.first?.endpoint?.description == "203.0.113.10:51820")
-        let toml = try #require(plan.files(for: .signer).first { $0.path == "sigil.toml" }).contents
+        let toml = try #require(plan.files(for: .signer).first { $0.path == "tmkms.toml" }).contents
         #expect(toml.contains("addr = \"tcp://10.200.0.1:26659\""))
-        let config = try SignerConfig.parse(toml, file: "sigil.toml")
+        let config = try SignerConfig.parse(toml, file: "tmkms.toml")
         #expect(config.validators.first?.tunnel == "wg0", "the signer config parses, with the tunnel guard on")
         #expect(config.validators.first?.protocolVersion == .v0_37)
-        let patch = try #require(plan.files(for: .validator).first { $0.path == "sekaid-config.toml.patch" }).contents
+        let patch = try #require(plan.files(for: .validator).first { $0.path == "sekaid-config-change.toml" }).contents
         #expect(patch.contains("priv_validator_laddr = \"tcp://10.200.0.1:26659\""))
         #expect(!patch.contains("tcp://0.0.0.0"))
         let modes = Dictionary(uniqueKeysWithValues: try plan.files(for: .signer).map { ($0.path, $0.mode) })

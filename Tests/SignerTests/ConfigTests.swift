@@ -379,7 +379,7 @@ let fullConfig = """
         #expect(c.softsign[0].keyType == .consensus && c.softsign[0].keyFormat == .base64)
         let v = c.validators[0]
         #expect(v.protocolVersion == .v0_37 && v.reconnect && v.tunnel == nil)
-        #expect(v.addr == .tcp(peerID: nil, host: "10.0.0.2", port: 26658))
+        #expect(v.addr == .tcp(peerID: nil, host: "10.200.0.1", port: 26659))
         #expect(v.secretKey == "/srv/sigil/secrets/kms-identity.key")
         #expect(c.warnings.isEmpty)
         // Every commented-out option in the template is valid when uncommented.

@@ -25,13 +25,21 @@ struct Provision: ParsableCommand {
     @Option(help: "With --role: this machine's WireGuard private key file.") var privateKey: String?
     @Option(help: "With --role: the other machine's WireGuard public key.") var peerPublicKey: String?
     @Option(help: "With --role: a preshared key file shared by both machines (sigil wg genpsk).") var pskFile: String?
+    @Flag(help: "With --role: no preshared key on this link (the other machine's bundle must have none either).")
+    var noPsk = false
 
     func validate() throws {
         if role != nil, privateKey == nil || peerPublicKey == nil {
             throw ValidationError("--role needs --private-key (this machine's key) and --peer-public-key")
         }
-        if role == nil, privateKey != nil || peerPublicKey != nil || pskFile != nil {
-            throw ValidationError("--private-key, --peer-public-key and --psk-file go with --role")
+        if role == nil, privateKey != nil || peerPublicKey != nil || pskFile != nil || noPsk {
+            throw ValidationError("--private-key, --peer-public-key, --psk-file and --no-psk go with --role")
+        }
+        // Both machines must agree on the PSK; a silent default would let one side have it and the other not.
+        if role != nil, (pskFile == nil) == !noPsk {
+            throw ValidationError(pskFile == nil
+                ? "--role needs --psk-file FILE (the same `sigil wg genpsk` key on both machines) or --no-psk"
+                : "--psk-file and --no-psk contradict each other: pass one")
         }
     }
 

@@ -1,10 +1,13 @@
 import ArgumentParser
+import Privval
+import Signer
+import SignerConfig
 import SignerState
 
 struct State: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show or raise a chain's double-sign state file (only while no signer runs for that chain).",
-        subcommands: [Show.self, Set.self])
+        abstract: "Show, raise, import or export a chain's double-sign state (only while no signer runs for that chain).",
+        subcommands: [Show.self, Set.self, Import.self, Export.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the last signed height/round/step.")
@@ -26,18 +29,96 @@ struct State: ParsableCommand {
         @Argument(help: "The state file.") var path: String
         @Option(help: "Height to record as signed.") var height: Int64
         @Option(help: "Round.") var round: Int32 = 0
-        @Option(help: "Step: 1 proposal, 2 prevote, 3 precommit (CometBFT numbering).") var step: Int8 = 3
+        @Option(help: "Step: 1 proposal, 2 prevote, 3 precommit (CometBFT numbering, as in Sigil's log lines).")
+        var step: Int8 = 3
 
         func run() throws {
             guard let s = SignStep(rawValue: step), s != .none else { throw ValidationError("--step must be 1, 2 or 3") }
             let new = LastSignState(height: height, round: round, step: s)
             if let (old, _) = try StateFiles.read(path: path),
                (old.height, old.round, old.step.rawValue) >= (new.height, new.round, new.step.rawValue) {
-                throw ValidationError("refusing to lower or repeat the state of \(path): it is at h/r/s \(old.hrs), "
-                    + "the new value \(new.hrs) is not above it")
+                throw ValidationError("refusing to lower or repeat the state of \(path): it is at h/r/s \(old.hrs) "
+                    + "(\(old.step)), the new value \(new.hrs) (\(new.step)) is not above it")
             }
             try StateFiles.write(new, path: path)
-            print("\(path) now at h/r/s \(new.hrs); nothing at or below it will be signed")
+            print("\(path) now at h/r/s \(new.hrs) (\(new.step)); nothing at or below it will be signed")
+        }
+    }
+
+    /// Picks the `[[chain]]` a state command works on: `--chain-id`, or the config's only chain.
+    struct ChainChoice: ParsableArguments {
+        @Option(name: [.short, .customLong("config")], help: "Config file (default: $TMKMS_CONFIG_FILE, then ./tmkms.toml).")
+        var config: String?
+        @Option(help: "The [[chain]] id; needed only when the config has several.") var chainId: String?
+
+        func chain() throws -> ChainConfig {
+            guard let path = ConfigLocator.find(explicit: config) else { throw ConfigLocator.notFound(explicit: config) }
+            let chains = try SignerConfig.load(path: path).chains
+            if let chainId {
+                guard let chain = chains.first(where: { $0.id == chainId }) else {
+                    throw ValidationError("--chain-id \(chainId): \(path) has no [[chain]] with that id (it has "
+                        + chains.map(\.id).joined(separator: ", ") + ")")
+                }
+                return chain
+            }
+            guard chains.count == 1 else {
+                throw ValidationError("\(path) has \(chains.count) chains (\(chains.map(\.id).joined(separator: ", "))): "
+                    + "pass --chain-id")
+            }
+            return chains[0]
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Carry another signer's watermark over: raise the chain's state_file to the one in FILE "
+                + "(tmkms, CometBFT or horcrux format). Never lowers it.")
+        @Argument(help: "The old signer's state file, e.g. tmkms's state/<chain>-consensus.json.") var file: String
+        @OptionGroup var choice: ChainChoice
+
+        func run() throws {
+            let chain = try choice.chain()
+            switch try StateFiles.importState(from: file, into: chain.stateFile) {
+            case .unchanged(let state):
+                print("\(chain.stateFile) is already at h/r/s \(state.hrs); nothing to do")
+            case .raised(let old, let new):
+                print("\(chain.stateFile) raised from \(old.map { "h/r/s \($0.hrs)" } ?? "nothing") to h/r/s "
+                    + "\(new.hrs) (\(new.step)); nothing at or below it will be signed")
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the chain's watermark for another signer, e.g. to roll back to tmkms. Stop Sigil first.")
+        @Option(help: "cometbft, tmkms or horcrux.") var format: StateExportFormat
+        @Option(help: "Write here instead of standard output (never lowers a state already there).") var out: String?
+        @OptionGroup var choice: ChainChoice
+
+        func run() throws {
+            let chain = try choice.chain()
+            let state = try StateFiles.readStopped(path: chain.stateFile)
+            let text = StateFiles.render(state, as: format, block: Self.block(of: state))
+            guard let out else { return print(text, terminator: "") }
+            try StateFiles.writeExport(text, of: state, to: out)
+            print("wrote \(out) (\(format.rawValue)) at h/r/s \(state.hrs) from \(chain.stateFile)")
+        }
+
+        /// The block the last signature was for, read back from its canonical sign bytes.
+        static func block(of state: LastSignState) -> SignedBlock {
+            guard !state.signBytes.isEmpty else { return .unknown }
+            let id: BlockID?
+            if state.step == .propose {
+                guard let p = try? CanonicalProposal(signBytes: state.signBytes) else { return .unknown }
+                id = p.blockID
+            } else {
+                guard let v = try? CanonicalVote(signBytes: state.signBytes) else { return .unknown }
+                id = v.blockID
+            }
+            guard let id, !id.isNil else { return .none }
+            return .block(hash: id.hash, partsTotal: id.partSetHeader.total, partsHash: id.partSetHeader.hash)
         }
     }
 }
+
+extension StateExportFormat: ExpressibleByArgument {}

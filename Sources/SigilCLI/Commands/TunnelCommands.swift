@@ -24,7 +24,10 @@ extension TunnelCommand {
 
         func run() throws {
             let tunnel = Tunnel(config: try TunnelConfig.load(path: config))
+            // Taken before applying: the change itself can trigger a handshake before `up` returns.
+            let start = WallClock.now
             let changes = try tunnel.up(backend: backend)
+            if !changes.isEmpty { ChangeMark.record(interface: tunnel.config.name, at: start) }
             print(changes.isEmpty ? "\(tunnel.config.name): already up to date" : changes.joined(separator: "\n"))
         }
     }
@@ -55,7 +58,8 @@ extension TunnelCommand {
     struct WaitHandshake: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "wait-handshake",
-            abstract: "Send traffic to the first peer and fail unless a handshake newer than 180 s appears.")
+            abstract: "Send traffic to the first peer and wait for a handshake made after the last change `sigil "
+                + "tunnel up` applied to the interface (or after this command started, or after --since).")
 
         @Argument(help: "The wg-quick config.")
         var config: String
@@ -63,9 +67,15 @@ extension TunnelCommand {
         @Option(help: "Seconds to wait.")
         var timeout: Double = 15
 
+        @Option(help: ArgumentHelp("Accept a handshake at or after this Unix time in seconds (e.g. `date +%s` "
+            + "before a change) instead of the command's own start."))
+        var since: Double?
+
         func run() throws {
             let tunnel = Tunnel(config: try TunnelConfig.load(path: config))
-            let age = try tunnel.waitHandshake(timeout: timeout)
+            let start = WallClock.now
+            let age = try tunnel.waitHandshake(
+                timeout: timeout, since: since ?? ChangeMark.last(interface: tunnel.config.name).map { min($0, start) } ?? start)
             print("\(tunnel.config.name): handshake \(age) s ago")
         }
     }

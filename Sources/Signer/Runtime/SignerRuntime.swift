@@ -15,15 +15,20 @@ public final class SignerRuntime: @unchecked Sendable {
     private let done = DispatchGroup()
     private let failures = Atomic<[String]>([])
 
-    public init(configPath: String) throws {
+    /// `acceptEmptyState`: start a chain whose state file is empty even when an older signer's state for it is
+    /// found on this host (see `PriorState`).
+    public init(configPath: String, acceptEmptyState: Bool = false) throws {
         let config = try SignerConfig.load(path: configPath)
         logger.info("Sigil \(SigilVersion.string) starting up...")
+        for w in config.warnings { logger.warning("\(w)") }
         let keyring = Logger(label: "sigil::keyring")
         let session = Logger(label: "sigil::session")
         var chains: [String: (Ed25519.PrivateKey, ChainState, ChainConfig)] = [:]
         for chain in config.chains {
             let key = try Self.consensusKey(for: chain, in: config)
             keyring.info("[keyring:softsign] added consensus Ed25519 key: \(chain.format(key.publicKey))")
+            let looked = try EmptyStateCheck.run(chain: chain, configPath: configPath, accept: acceptEmptyState)
+            if let looked { keyring.warning("\(looked)") }
             let (state, warnings) = try ChainState.open(chainID: chain.id, path: chain.stateFile)
             for w in warnings { keyring.warning("\(w)") }
             state.whenStateFileFails { error in
@@ -38,9 +43,11 @@ public final class SignerRuntime: @unchecked Sendable {
             let identity = try v.secretKey.map { try SoftsignKey.load($0) }
             let prefix = "[\(v.chainID)@\(v.addr)]"
             if let identity { session.info("\(prefix) KMS node ID: \(SecretConnection.peerID(of: identity.publicKey))") }
+            let settings = PrivvalSettings(chain: chain, validator: v, file: configPath)
+            session.info("\(prefix) \(settings.summary)")
+            for w in settings.warnings { session.warning("\(prefix) \(w)") }
             let handler = RequestHandler(
-                chainID: v.chainID, key: key, state: state,
-                signExtensions: chain.signExtensions || v.protocolVersion == .v0_38, maxHeight: v.maxHeight,
+                chainID: v.chainID, key: key, state: state, settings: settings, maxHeight: v.maxHeight,
                 logger: session, logPrefix: prefix)
             return ValidatorClient(config: v, handler: handler, identity: identity, logger: session)
         }

@@ -1,22 +1,26 @@
-/// Reconnect delays. The node gives a signer about 3 s to dial in after it drops a connection
-/// (CometBFT `timeoutAccept`), so the first retry comes well inside that window; later ones back off
-/// exponentially to a cap, with jitter so several signers don't retry in lockstep.
+/// Reconnect delays. A CometBFT node waits `defaultTimeoutAcceptSeconds` (3 s) for a signer to dial in, at start-up
+/// and after a dropped connection, and a node that gets no signer in time on start-up exits with `can't get
+/// pubkey`. A signer that is already waiting must therefore dial at least once inside every 3 s window whatever
+/// happened before: delays grow from 0.1 s but never beyond 1 s, with jitter so several signers don't retry in
+/// lockstep.
 public struct Backoff: Sendable {
+    /// The longest delay between two dials, jitter included.
+    public static let maximum: Double = 1
     public var first: Double = 0.1
-    public var cap: Double = 5
+    public var cap: Double = Backoff.maximum
     public var factor: Double = 2
     public var jitter: Double = 0.2
     private var attempt = 0
 
-    public init(first: Double = 0.1, cap: Double = 5) {
+    public init(first: Double = 0.1, cap: Double = Backoff.maximum) {
         self.first = first
-        self.cap = cap
+        self.cap = min(cap, Backoff.maximum)
     }
 
     /// The next delay in seconds; `random` is a number in 0..<1 (injected so tests are deterministic).
     public mutating func next(random: Double = Double.random(in: 0..<1)) -> Double {
         var base = first
-        for _ in 0..<attempt { base = min(cap, base * factor) }
+        for _ in 0..<min(attempt, 32) { base = min(cap, base * factor) }
         attempt += 1
         let spread = base * jitter * (2 * random - 1)
         return max(0.01, min(cap, base + spread))

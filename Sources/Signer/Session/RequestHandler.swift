@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Privval
 import SigilCrypto
+import SignerConfig
 import SignerState
 
 /// Answers one privval request. Every refusal goes back to the node as a `RemoteSignerError` reply: the
@@ -10,37 +11,59 @@ struct RequestHandler: Sendable {
     let chainID: String
     let key: Ed25519.PrivateKey
     let state: ChainState
-    /// Sign vote extensions on non-nil precommits (`sign_extensions = true` or protocol v0.38).
-    let signExtensions: Bool
+    /// Message forms, vote-extension and SignBytes policy for this validator.
+    let settings: PrivvalSettings
     let maxHeight: Int64?
     let logger: Logger
     let logPrefix: String
+
+    /// How requests from this node are decoded: v1 decoding is a superset that legacy nodes never notice.
+    var dialect: PrivvalMessage.Dialect { settings.forms == .legacy ? .legacy : .v1 }
 
     func handle(_ request: PrivvalMessage) -> PrivvalMessage {
         switch request {
         case .pingRequest:
             return .pingResponse
         case .pubKeyRequest(let chain):
-            if let refusal = checkChain(chain) { return .pubKeyResponse(nil, error: refusal) }
-            return .pubKeyResponse(.ed25519(key.publicKey.rawRepresentation), error: nil)
-        case .signVoteRequest(let vote, let chain):
-            do { return .signedVoteResponse(try sign(vote, chain: chain), error: nil) } catch {
+            if let refusal = checkChain(chain) { return pubKeyResponse(nil, error: refusal) }
+            return pubKeyResponse(.ed25519(key.publicKey.rawRepresentation), error: nil)
+        case .signVoteRequest(let vote, let chain), .signVoteRequestSkippingExtension(let vote, let chain):
+            let skip = if case .signVoteRequestSkippingExtension = request { true } else { false }
+            do { return .signedVoteResponse(try sign(vote, chain: chain, skipExtension: skip), error: nil) } catch {
                 return .signedVoteResponse(Vote(), error: remoteError(error))
             }
         case .signProposalRequest(let proposal, let chain):
             do { return .signedProposalResponse(try sign(proposal, chain: chain), error: nil) } catch {
                 return .signedProposalResponse(Proposal(), error: remoteError(error))
             }
+        case .signBytesRequest(let value):
+            do { return .signBytesResponse(signature: try signBytes(value), error: nil) } catch {
+                return .signBytesResponse(signature: [], error: remoteError(error))
+            }
         case .unknown(let field):
             // No typed reply exists for a request we do not know; an error-carrying reply makes the node fail
             // that call at once instead of waiting for a timeout.
-            let text = "unsupported privval request (Message field \(field)); Sigil speaks tendermint.privval v0.34-v0.38"
+            // Only a legacy dialect leaves v1's field 9 unknown.
+            let text = field == 9
+                ? "unsupported privval request (Message field 9, CometBFT v1 SignBytesRequest): this [[validator]] "
+                    + "has protocol_version = \"\(settings.protocolVersion.rawValue)\"; set protocol_version = \"v1\" for a v1 node"
+                : "unsupported privval request (Message field \(field)); Sigil speaks tendermint.privval v0.34-v0.38 "
+                    + "and cometbft.privval.v1"
             logger.error("\(logPrefix) \(text)")
-            return .pubKeyResponse(nil, error: RemoteSignerError(code: 0, description: text))
+            return pubKeyResponse(nil, error: RemoteSignerError(code: 0, description: text))
         default:
             let text = "unexpected message from the node (Message field \(request.field)); only requests are accepted"
             logger.error("\(logPrefix) \(text)")
-            return .pubKeyResponse(nil, error: RemoteSignerError(code: 0, description: text))
+            return pubKeyResponse(nil, error: RemoteSignerError(code: 0, description: text))
+        }
+    }
+
+    /// The key in the form this node decodes; without protocol_version in both forms at once.
+    private func pubKeyResponse(_ key: PublicKey?, error: RemoteSignerError?) -> PrivvalMessage {
+        switch settings.forms {
+        case .legacy: .pubKeyResponse(key, error: error)
+        case .v1: .pubKeyResponseV1(key, error: error, alsoLegacy: false)
+        case .both: .pubKeyResponseV1(key, error: error, alsoLegacy: true)
         }
     }
 
@@ -70,7 +93,8 @@ struct RequestHandler: Sendable {
         }
     }
 
-    func sign(_ vote: Vote, chain: String) throws -> Vote {
+    /// `skipExtension`: the v1 node set `skip_extension_signing` (its vote extensions are off for this vote).
+    func sign(_ vote: Vote, chain: String, skipExtension: Bool = false) throws -> Vote {
         try admit(height: vote.height, chain: chain)
         guard let step = SignStep(signedMsgType: vote.type.rawValue), step != .propose else {
             throw RemoteSignerError(code: 0, description: "refusing to sign a vote of type \(vote.type.name)")
@@ -88,7 +112,7 @@ struct RequestHandler: Sendable {
         }
         signed.signature = outcome.signature
         if let ts = outcome.timestamp { signed.timestamp = Timestamp(seconds: ts.seconds, nanos: ts.nanos) }
-        if signExtensions && wantsExtension {
+        if settings.signExtensions && wantsExtension && !skipExtension {
             // Extensions are not part of the double-sign state: CometBFT's FilePV always signs them afresh.
             let start = DispatchTime.now()
             signed.extensionSignature = key.signature(for: SignBytes.voteExtension(signed, chainID: chain))
@@ -116,7 +140,9 @@ struct RequestHandler: Sendable {
         return signed
     }
 
-    /// Runs the state check + persist + sign, and logs TMKMS's line (with TMKMS's step numbers 0/1/2).
+    /// Runs the state check + persist + sign, and logs TMKMS's line. Steps are numbered as everywhere in Sigil
+    /// (state files, refusals, `sigil state`): CometBFT's 1 proposal, 2 prevote, 3 precommit; TMKMS's own log
+    /// numbers them one lower.
     private func timed(_ type: SignedMsgType, _ block: BlockID, _ height: Int64, _ round: Int32, _ step: SignStep,
                        _ body: () throws -> SignOutcome) throws -> SignOutcome {
         let start = DispatchTime.now()
@@ -124,19 +150,42 @@ struct RequestHandler: Sendable {
             let outcome = try body()
             let ms = Self.millis(since: start)
             let reused = outcome.reused ? " (stored signature reused)" : ""
-            logger.info("\(logPrefix) signed \(type.name):\(block.logString) at h/r/s \(height)/\(round)/\(step.rawValue - 1) (\(ms) ms)\(reused)")
+            logger.info("\(logPrefix) signed \(type.name):\(block.logString) at h/r/s \(height)/\(round)/\(step.rawValue) (\(ms) ms)\(reused)")
             return outcome
         } catch let refusal as Refusal {
             if refusal.code == .conflictingData {
-                logger.error("\(logPrefix) attempted double sign \(type.name) at h/r/s: \(height)/\(round)/\(step.rawValue - 1): \(refusal)")
+                logger.error("\(logPrefix) attempted double sign \(type.name) at h/r/s: \(height)/\(round)/\(step.rawValue): \(refusal)")
             } else {
-                logger.error("\(logPrefix) refused \(type.name) at h/r/s \(height)/\(round)/\(step.rawValue - 1): \(refusal)")
+                logger.error("\(logPrefix) refused \(type.name) at h/r/s \(height)/\(round)/\(step.rawValue): \(refusal)")
             }
             throw refusal
         } catch {
-            logger.error("\(logPrefix) signing refused at h/r/s \(height)/\(round)/\(step.rawValue - 1): \(error)")
+            logger.error("\(logPrefix) signing refused at h/r/s \(height)/\(round)/\(step.rawValue): \(error)")
             throw RemoteSignerError(code: 0, description: "signing refused: \(error)")
         }
+    }
+
+    /// v1 `SignBytesRequest`: arbitrary bytes signed with the consensus key, only where the chain allows it and
+    /// never for bytes that are a vote, proposal or vote extension (those go through the double-sign rules).
+    func signBytes(_ value: [UInt8]) throws -> [UInt8] {
+        let digest = Hex.encode(Array(SHA256.hash(value).prefix(5)), uppercase: true)
+        let what = "SignBytes request (\(value.count) bytes, SHA-256 \(digest)...)"
+        guard settings.signBytes else {
+            let text = "refused \(what): chain \(chainID) does not allow signing arbitrary bytes with its consensus key; "
+                + "set sign_bytes = true on its [[chain]] if the application needs it"
+            logger.error("\(logPrefix) \(text)")
+            throw RemoteSignerError(code: 0, description: text)
+        }
+        if let message = SignBytes.consensusMessage(in: value) {
+            let text = "refused \(what): the bytes are \(message); votes and proposals are signed only through "
+                + "SignVote/SignProposal, under the double-sign rules"
+            logger.error("\(logPrefix) \(text)")
+            throw RemoteSignerError(code: 0, description: text)
+        }
+        let start = DispatchTime.now()
+        let signature = key.signature(for: value)
+        logger.info("\(logPrefix) signed \(what) (\(Self.millis(since: start)) ms)")
+        return signature
     }
 
     static func millis(since start: DispatchTime) -> UInt64 {

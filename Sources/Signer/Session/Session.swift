@@ -20,7 +20,7 @@ struct Session {
     mutating func run() throws {
         while true {
             while let bytes = try decoder.next() {
-                let request = try PrivvalMessage(decoding: bytes)
+                let request = try PrivvalMessage(decoding: bytes, dialect: handler.dialect)
                 let reply = handler.handle(request)
                 try stream.write(Delimited.frame(reply.encoded()))
             }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Prints log lines in the shape TMKMS (Rust `tracing`) uses, so existing scrapers keep working:
-/// `2026-01-01T00:00:00.000000Z  INFO sigil::session: [chain@tcp://host:port] signed Prevote:... at h/r/s 5/0/1 (0 ms)`.
+/// `2026-01-01T00:00:00.000000Z  INFO sigil::session: [chain@tcp://host:port] signed Prevote:... at h/r/s 5/0/2 (0 ms)`.
 public struct TMKMSLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
