@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C boundary
@@ -30,13 +32,21 @@ let package = Package(
         .target(name: "Sockets"),
         .target(name: "KeyFormats", dependencies: ["SigilCrypto"]),
         .target(name: "SecretConnection", dependencies: ["SigilCrypto", "Merlin", "Sockets"]),
-        .target(name: "SignerConfig", dependencies: ["TOML", "KeyFormats", "SigilCrypto"]),
+        .target(name: "SignerConfig", dependencies: ["TOML", "KeyFormats", "SigilCrypto", "Sockets"]),
         .target(name: "SignerState", dependencies: ["SigilCrypto"]),
         .target(
             name: "Signer",
             dependencies: [
                 "SignerConfig", "SignerState",
                 "SigilCrypto", "Privval", "SecretConnection", "KeyFormats", "Sockets", "TunnelGuard",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "Signer", "SignerConfig", "SignerState", "Sockets", "WireGuard",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "ValidatorPeer", dependencies: ["Privval", "SecretConnection", "SigilCrypto", "Sockets"]),
@@ -49,7 +59,7 @@ let package = Package(
             name: "SigilCLI",
             dependencies: [
                 "SigilCrypto", "KeyFormats", "SecretConnection", "Privval", "Signer", "SignerConfig", "SignerState",
-                "ValidatorPeer",
+                "ValidatorPeer", "Telemetry",
                 "Netlink", "WireGuard", "TunnelGuard", "Firewall", "Provisioning", "Sockets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

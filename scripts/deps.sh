@@ -4,7 +4,7 @@
 set -euo pipefail
 build_pkgs=(libsodium-dev libmnl-dev pkg-config)
 test_pkgs=(wireguard-go wireguard-tools nftables iptables ufw iproute2 python3-jsonschema python3-yaml
-           qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils
+           qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils prometheus tmux
            systemd)  # systemd-analyze verify for the units (Tests/FirewallTests, Docs/production.md)
 case "${1:-build}" in
   build) pkgs=("${build_pkgs[@]}") ;;

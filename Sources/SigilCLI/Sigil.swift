@@ -14,6 +14,7 @@ struct Sigil: ParsableCommand {
             Demo.self,
             Provision.self,
             State.self,
+            Status.self,
             Bench.self,
             Version.self,
             WireGuardCommand.self,

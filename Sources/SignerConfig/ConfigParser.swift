@@ -9,12 +9,12 @@ struct ConfigParser {
 
     mutating func parse(_ root: TOMLTable) throws(ConfigError) -> SignerConfig {
         // Sections older tmkms releases had: name them rather than calling them unknown.
-        for old in ["tx_signer", "metrics", "prometheus"] where root[old] != nil {
+        for old in ["tx_signer", "prometheus"] where root[old] != nil {
             throw ConfigError(
                 .unknownField, file, root.keyLine(old) ?? 1,
                 "`\(old)` (from older tmkms releases) is not supported by Sigil; remove that section")
         }
-        let top = try TableReader(root, file: file, name: "the top level", allowed: ["chain", "providers", "validator"])
+        let top = try TableReader(root, file: file, name: "the top level", allowed: ["chain", "providers", "validator", "metrics", "logging"])
         let chains = try tables(top, "chain").map { (t) throws(ConfigError) in try chain(t) }
         var seen: [String: Int] = [:]
         for c in chains {
@@ -28,7 +28,10 @@ struct ConfigParser {
         let softsign = try providers(top)
         let validators = try tables(top, "validator").map { (t) throws(ConfigError) in try validator(t) }
         try crossCheck(chains: chains, softsign: softsign, validators: validators)
-        return SignerConfig(chains: chains, softsign: softsign, validators: validators, warnings: warnings)
+        var config = SignerConfig(chains: chains, softsign: softsign, validators: validators, warnings: warnings)
+        if let t = try top.table("metrics") { config.metrics = try metrics(t) }
+        if let t = try top.table("logging") { config.logFormat = try logging(t) }
+        return config
     }
 
     /// `[[name]]` entries; a plain `[name]` table is the classic mistake, so it gets its own message.

@@ -77,6 +77,10 @@ public struct SignerConfig: Hashable, Sendable {
     public var validators: [ValidatorConfig]
     /// Accepted but ignored settings and other things to log at startup, each as `<file>:<line>: <text>`.
     public var warnings: [String]
+    /// `[metrics]`, nil when absent (no listener).
+    public var metrics: MetricsConfig?
+    /// `[logging] format`, nil when absent.
+    public var logFormat: LogFormat?
 
     /// Reads, parses and checks `path`, including that every key file it names exists and is private.
     public static func load(path: String) throws(ConfigError) -> SignerConfig {

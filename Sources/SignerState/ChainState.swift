@@ -8,11 +8,25 @@ public struct SignOutcome: Hashable, Sendable {
     public let timestamp: SignTimestamp?
     /// True when this is the stored signature of an earlier identical (or timestamp-only different) request.
     public let reused: Bool
+    /// How long the durable state write took (nil when nothing was written), for the state-write histogram.
+    public let stateWriteSeconds: Double?
 
-    public init(signature: [UInt8], timestamp: SignTimestamp? = nil, reused: Bool) {
+    public init(signature: [UInt8], timestamp: SignTimestamp? = nil, reused: Bool, stateWriteSeconds: Double? = nil) {
         self.signature = signature
         self.timestamp = timestamp
         self.reused = reused
+        self.stateWriteSeconds = stateWriteSeconds
+    }
+
+    /// Equal when the same signature (and timestamp) was released; how long the write took does not matter.
+    public static func == (a: SignOutcome, b: SignOutcome) -> Bool {
+        a.signature == b.signature && a.timestamp == b.timestamp && a.reused == b.reused
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(signature)
+        h.combine(timestamp)
+        h.combine(reused)
     }
 }
 
@@ -106,10 +120,12 @@ public final class ChainState: @unchecked Sendable {
         case .sign:
             let signature = try signer(request.signBytes)
             let next = LastSignState(signed: request, signature: signature)
+            let started = DispatchTime.now().uptimeNanoseconds
             try journal.record(next)
+            let written = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             last = next
             mirror.submit(next)
-            return SignOutcome(signature: signature, reused: false)
+            return SignOutcome(signature: signature, reused: false, stateWriteSeconds: written)
         }
     }
 

@@ -15,8 +15,8 @@ protocol StateFileSystem: Sendable {
     /// Writes all of `bytes` at `offset` (the journal's slots).
     func pwrite(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(SystemCallError)
     func fdatasync(_ fd: Int32, path: String) throws(SystemCallError)
-    /// How many names the open file has (0 once it was deleted).
-    func linkCount(_ fd: Int32, path: String) throws(SystemCallError) -> Int
+    /// Whether `path` still names the open file `fd` (not deleted, moved or replaced); throws when `path` is gone.
+    func stillNames(_ path: String, _ fd: Int32) throws(SystemCallError) -> Bool
 }
 
 /// The real thing: plain POSIX calls, retried on EINTR.
@@ -101,10 +101,11 @@ struct SystemFileSystem: StateFileSystem {
         if retrying({ Glibc.fdatasync(fd) }) != 0 { throw SystemCallError(call: "fdatasync", path: path, errno: errno) }
     }
 
-    func linkCount(_ fd: Int32, path: String) throws(SystemCallError) -> Int {
-        var st = stat()
-        if fstat(fd, &st) != 0 { throw SystemCallError(call: "fstat", path: path, errno: errno) }
-        return Int(st.st_nlink)
+    func stillNames(_ path: String, _ fd: Int32) throws(SystemCallError) -> Bool {
+        var open = stat(), named = stat()
+        if fstat(fd, &open) != 0 { throw SystemCallError(call: "fstat", path: path, errno: errno) }
+        if stat(path, &named) != 0 { throw SystemCallError(call: "stat", path: path, errno: errno) }
+        return open.st_dev == named.st_dev && open.st_ino == named.st_ino
     }
 }
 

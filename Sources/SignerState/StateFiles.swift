@@ -18,11 +18,12 @@ public enum StateFiles {
         withExtendedLifetime(lock) {}
     }
 
-    /// The higher of `file` and its journal (the journal on a tie), as the signer loads it.
+    /// The higher of `file` and its journal. On a tie the file, so its shape is reported (a TMKMS file written
+    /// back by `sigil state export`); the signer itself takes the journal's record there, which has the signature.
     static func load(_ file: StateFile) throws(StateError) -> (LastSignState, StateFileFormat.Origin)? {
         let stored = try file.load()
         let journaled = try StateJournal.read(path: StateJournal.path(forStateFile: file.path), fs: file.fs)?.state
-        if let (state, origin) = stored, journaled.map({ state.isAhead(of: $0) }) ?? true { return (state, origin) }
+        if let (state, origin) = stored, journaled.map({ !$0.isAhead(of: state) }) ?? true { return (state, origin) }
         return journaled.map { ($0, .cometbft) }
     }
 

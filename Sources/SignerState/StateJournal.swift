@@ -61,8 +61,9 @@ final class StateJournal: @unchecked Sendable {
         do throws(SystemCallError) {
             try fs.pwrite(fd, bytes, offset: JournalRecord.offset(of: sequence + 1), path: path)
             try fs.fdatasync(fd, path: path)
-            // A journal deleted under a running signer (its directory removed) would take every write with it.
-            if try fs.linkCount(fd, path: path) == 0 { throw SystemCallError(call: "fstat", path: path, errno: ENOENT) }
+            // A journal deleted or moved under a running signer (its directory removed or renamed) would take every
+            // write where the next start will not look.
+            guard try fs.stillNames(path, fd) else { throw SystemCallError(call: "stat", path: path, errno: ENOENT) }
         } catch {
             throw StateError.persistFailed(path, error)
         }

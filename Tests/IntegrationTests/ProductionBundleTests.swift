@@ -49,6 +49,7 @@ struct ProductionBundleTests {
 
         // The signer on B, with a fresh consensus key in the bundle's key path.
         try b.exec("\(sigil) softsign keygen \(signerHome)/secrets/priv_validator_key.json")
+        try append("\(signerHome)/tmkms.toml", "\n[metrics]\naddr = \"127.0.0.1:9311\"\n")
         let signer = try b.spawn([sigil, "start", "-c", "\(signerHome)/tmkms.toml"])
         defer { signer.kill(SIGTERM) }
         var conn = try Self.accept(listener, signer)
@@ -56,6 +57,12 @@ struct ProductionBundleTests {
         _ = try driver.fetchPublicKey(conn)
         var last: [Vote] = []
         for h in Int64(1)...50 { last = try driver.runHeight(conn, height: h, propose: h % 2 == 0) }
+
+        // On machine B, `sigil status` sees the signer and the WireGuard peer it signs through.
+        let tunnel = try Self.tunnelStatus(b)
+        #expect(tunnel?["interface"] as? String == "wg0" && tunnel?["up"] as? Bool == true, "\(String(describing: tunnel))")
+        #expect((tunnel?["last_handshake_age_seconds"] as? Double ?? 1e9) < 180)
+        #expect((tunnel?["received_bytes"] as? Int ?? 0) > 0 && (tunnel?["sent_bytes"] as? Int ?? 0) > 0)
 
         // The internet cannot reach the privval port: not on A's public address, not on its tunnel address
         // (routed via A), and WireGuard packets from a non-peer are dropped by A's firewall.
@@ -74,6 +81,7 @@ struct ProductionBundleTests {
         conn.close()
         #expect(signer.waitForOutput(timeout: 30) { $0.contains("tunnel guard: interface wg0 does not exist") },
                 "the guard refuses to dial outside the tunnel while it is down: \(signer.output)")
+        #expect(try Self.tunnelStatus(b)?["up"] as? Bool == false, "status shows the device gone")
         try b.exec("\(sigil) tunnel up \(signerConf)")
         try b.exec("\(sigil) tunnel wait-handshake \(signerConf) --timeout 20")
         conn = try Self.accept(listener, signer)
@@ -94,6 +102,13 @@ struct ProductionBundleTests {
             Issue.record("the signer did not connect: \(signer.output)")
             throw error
         }
+    }
+
+    /// The first tunnel in `sigil status --json`, run on machine B.
+    static func tunnelStatus(_ b: Machine) throws -> [String: Any]? {
+        let json = try b.exec("\(Built.sigil.path) status --addr 127.0.0.1:9311 --json")
+        let doc = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        return (doc?["tunnels"] as? [[String: Any]])?.first
     }
 
     /// The packet counter of the first nft rule in A's table that contains `match`.

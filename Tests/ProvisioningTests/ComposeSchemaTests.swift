@@ -14,7 +14,8 @@ enum ComposeFiles {
     static var all: [String] {
         let root = repo.appendingPathComponent("compose")
         let items = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
-        return items.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
+        // Compose files only: compose/monitoring also holds Prometheus and Grafana YAML.
+        return items.filter { $0.hasSuffix("compose.yml") || $0.hasSuffix("compose.yaml") }.sorted()
     }
 
     static func path(_ machine: String) -> String { repo.appendingPathComponent("compose/\(machine)/compose.yml").path }
@@ -87,7 +88,9 @@ enum ComposeFiles {
 @Suite(.enabled(if: ComposeFiles.canValidate))
 struct ComposeSchemaTests {
     @Test func theExpectedComposeFilesExist() {
-        #expect(ComposeFiles.all == ["dev/compose.yml", "signer/compose.yml", "validator/compose.yml"])
+        #expect(ComposeFiles.all == [
+            "dev/compose.yml", "monitoring/compose.yml", "signer/compose.yml", "validator/compose.yml",
+        ])
     }
 
     @Test(arguments: ComposeFiles.all)

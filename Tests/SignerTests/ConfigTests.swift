@@ -262,6 +262,19 @@ let fullConfig = """
                 "key_format = { type = \"hex\" }",
                     with: "key_format = { type = \"hex\" }\nstate_hook = { command = [] }"),
             code: .unknownField, line: 4, mentions: ["unknown field `command` in state_hook"]),
+        Bad(name: "metrics on a public address", text: base + "\n[metrics]\naddr = \"0.0.0.0:9311\"",
+            code: .invalidValue, line: 12,
+            mentions: ["[metrics] addr = \"0.0.0.0:9311\" is not a loopback address", "allow_non_loopback = true"]),
+        Bad(name: "metrics on a host name", text: base + "\n[metrics]\naddr = \"localhost:9311\"",
+            code: .invalidValue, line: 12, mentions: ["[metrics] addr = \"localhost:9311\" needs an IP address"]),
+        Bad(name: "metrics without a port", text: base + "\n[metrics]\naddr = \"127.0.0.1\"",
+            code: .invalidValue, line: 12, mentions: ["[metrics] addr = \"127.0.0.1\" is not an IP address and port"]),
+        Bad(name: "metrics without addr", text: base + "\n[metrics]\nallow_non_loopback = true",
+            code: .missingField, line: 11, mentions: ["[metrics] is missing `addr`; add addr = \"127.0.0.1:9311\""]),
+        Bad(name: "metrics unknown key", text: base + "\n[metrics]\naddr = \"127.0.0.1:9311\"\nport = 9311",
+            code: .unknownField, line: 13, mentions: ["unknown field `port` in [metrics]"]),
+        Bad(name: "log format", text: base + "\n[logging]\nformat = \"logfmt\"",
+            code: .invalidValue, line: 12, mentions: ["`format` = \"logfmt\" in [logging] is not one of \"text\", \"json\""]),
     ]
 
     @Test(arguments: bad)
@@ -275,6 +288,17 @@ let fullConfig = """
             #expect(error.description.hasPrefix("/etc/sigil/tmkms.toml:\(c.line): "), "\(error)")
             for m in c.mentions { #expect(error.description.contains(m), "\(error)") }
         }
+    }
+
+    @Test func metricsAndLogging() throws {
+        let local = try SignerConfig.parse(Self.base + "\n[metrics]\naddr = \"[::1]:9311\"\n[logging]\nformat = \"json\"",
+                                           file: "t.toml")
+        #expect(local.metrics == MetricsConfig(host: "::1", port: 9311, allowNonLoopback: false, line: 11))
+        #expect(local.logFormat == .json)
+        let open = try SignerConfig.parse(
+            Self.base + "\n[metrics]\naddr = \"10.200.0.2:9311\"\nallow_non_loopback = true", file: "t.toml")
+        #expect(open.metrics?.host == "10.200.0.2" && open.metrics?.allowNonLoopback == true)
+        #expect(try SignerConfig.parse(Self.base, file: "t.toml").metrics == nil, "no [metrics], no listener")
     }
 
     @Test func baseConfigIsValid() throws {

@@ -183,11 +183,14 @@ import Testing
         }
     }
 
-    @Test func aDeletedJournalWithholdsTheSignature() throws {
-        let dir = try TempDir("journal-deleted")
+    @Test(arguments: ["deleted", "moved"])
+    func aJournalGoneFromItsPathWithholdsTheSignature(how: String) throws {
+        let dir = try TempDir("journal-gone")
         defer { dir.remove() }
         let (chain, _) = try ChainState.open(chainID: "c", path: dir.path("s.json"))
-        unlink(dir.path("s.json.journal"))
+        if how == "deleted" { unlink(dir.path("s.json.journal")) } else {
+            try FileManager.default.moveItem(atPath: dir.path("s.json.journal"), toPath: dir.path("elsewhere"))
+        }
         #expect(throws: StateError(code: .persistFailed, reason: "")) {
             try chain.attempt(request: Vote(step: .prevote, height: 1, round: 0, block: "A", time: 1).request,
                               signer: { _ in [1] })

@@ -256,7 +256,7 @@ final class RecordingFileSystem: StateFileSystem, @unchecked Sendable {
         note("fdatasync \(path)")
         try real.fdatasync(fd, path: path)
     }
-    func linkCount(_ fd: Int32, path: String) throws(SystemCallError) -> Int { try real.linkCount(fd, path: path) }
+    func stillNames(_ path: String, _ fd: Int32) throws(SystemCallError) -> Bool { try real.stillNames(path, fd) }
 }
 
 /// The real file system with one step made to fail with EIO. A mock only for the failure: a full or failing
@@ -309,7 +309,7 @@ struct FailingFileSystem: StateFileSystem {
         try fail(.fdatasync, "fdatasync", path)
         try real.fdatasync(fd, path: path)
     }
-    func linkCount(_ fd: Int32, path: String) throws(SystemCallError) -> Int { try real.linkCount(fd, path: path) }
+    func stillNames(_ path: String, _ fd: Int32) throws(SystemCallError) -> Bool { try real.stillNames(path, fd) }
 }
 
 @Suite struct StateFilesTests {

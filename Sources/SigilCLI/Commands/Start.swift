@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
 import Signer
+import SignerConfig
+import Telemetry
 
 struct Start: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,11 +19,29 @@ struct Start: ParsableCommand {
             + "this key signed since). Otherwise carry it over with `sigil state import`."))
     var acceptEmptyState = false
 
+    @Option(help: "Log line format: text (TMKMS's) or json (default: [logging] format, else text).")
+    var logFormat: LogFormat?
+
     func run() throws {
         guard let path = ConfigLocator.find(explicit: config) else { throw ConfigLocator.notFound(explicit: config) }
-        LoggingSystem.bootstrapTMKMS(level: verbose ? .debug : .info)
+        let config = try SignerConfig.load(path: path)
+        let format = logFormat ?? config.logFormat ?? .text
+        LoggingSystem.bootstrapTMKMS(level: verbose ? .debug : .info, json: format == .json)
         if let note = ConfigLocator.note(for: path) { Logger(label: "sigil::commands::start").warning("\(note)") }
-        let runtime = try SignerRuntime(configPath: path, acceptEmptyState: acceptEmptyState)
+        guard let metricsConfig = config.metrics else {
+            return try SignerRuntime(config: config, configPath: path, acceptEmptyState: acceptEmptyState).run()
+        }
+        var server: MetricsServer?
+        let runtime = try SignerRuntime(config: config, configPath: path, acceptEmptyState: acceptEmptyState) {
+            starting in
+            let metrics = SignerMetrics(config: config, starting: starting)
+            server = try MetricsServer(config: metricsConfig, metrics: metrics)
+            return metrics
+        }
+        server?.start()
+        defer { server?.stop() }
         try runtime.run()
     }
 }
+
+extension LogFormat: ExpressibleByArgument {}

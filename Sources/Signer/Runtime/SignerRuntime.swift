@@ -15,10 +15,18 @@ public final class SignerRuntime: @unchecked Sendable {
     private let done = DispatchGroup()
     private let failures = Atomic<[String]>([])
 
-    /// `acceptEmptyState`: start a chain whose state file is empty even when an older signer's state for it is
-    /// found on this host (see `PriorState`).
-    public init(configPath: String, acceptEmptyState: Bool = false) throws {
-        let config = try SignerConfig.load(path: configPath)
+    public convenience init(configPath: String, acceptEmptyState: Bool = false) throws {
+        try self.init(config: SignerConfig.load(path: configPath), configPath: configPath,
+                      acceptEmptyState: acceptEmptyState)
+    }
+
+    /// `config` as loaded from `configPath` (which messages name). `acceptEmptyState`: start a chain whose state
+    /// file is empty even when an older signer's state for it is found on this host (see `PriorState`).
+    /// `recorder` is made once the chains' states are loaded (it gets each chain's starting state).
+    public init(
+        config: SignerConfig, configPath: String, acceptEmptyState: Bool = false,
+        recorder makeRecorder: ([String: LastSignState]) throws -> any SignerRecorder = { _ in NoRecorder() }
+    ) throws {
         logger.info("Sigil \(SigilVersion.string) starting up...")
         for w in config.warnings { logger.warning("\(w)") }
         let keyring = Logger(label: "sigil::keyring")
@@ -36,6 +44,7 @@ public final class SignerRuntime: @unchecked Sendable {
             }
             chains[chain.id] = (key, state, chain)
         }
+        let recorder = try makeRecorder(chains.mapValues { $0.1.lastSigned })
         clients = try config.validators.map { v in
             guard let (key, state, chain) = chains[v.chainID] else {
                 throw SignerError(code: .startup, reason: "[[validator]] \(v.addr) names chain `\(v.chainID)` with no [[chain]]")
@@ -49,7 +58,7 @@ public final class SignerRuntime: @unchecked Sendable {
             let handler = RequestHandler(
                 chainID: v.chainID, key: key, state: state, settings: settings, maxHeight: v.maxHeight,
                 logger: session, logPrefix: prefix)
-            return ValidatorClient(config: v, handler: handler, identity: identity, logger: session)
+            return ValidatorClient(config: v, handler: handler, identity: identity, logger: session, recorder: recorder)
         }
     }
 

@@ -20,25 +20,34 @@ struct RequestHandler: Sendable {
     /// How requests from this node are decoded: v1 decoding is a superset that legacy nodes never notice.
     var dialect: PrivvalMessage.Dialect { settings.forms == .legacy ? .legacy : .v1 }
 
-    func handle(_ request: PrivvalMessage) -> PrivvalMessage {
+    func handle(_ request: PrivvalMessage) -> PrivvalMessage { respond(request).reply }
+
+    /// The reply and what happened, for the recorder (which runs only after the reply is written).
+    func respond(_ request: PrivvalMessage) -> (reply: PrivvalMessage, event: SignEvent) {
         switch request {
         case .pingRequest:
-            return .pingResponse
+            return (.pingResponse, .other)
         case .pubKeyRequest(let chain):
-            if let refusal = checkChain(chain) { return pubKeyResponse(nil, error: refusal) }
-            return pubKeyResponse(.ed25519(key.publicKey.rawRepresentation), error: nil)
+            if let refusal = checkChain(chain) { return (pubKeyResponse(nil, error: refusal), .refused(.chainID)) }
+            return (pubKeyResponse(.ed25519(key.publicKey.rawRepresentation), error: nil), .other)
         case .signVoteRequest(let vote, let chain), .signVoteRequestSkippingExtension(let vote, let chain):
             let skip = if case .signVoteRequestSkippingExtension = request { true } else { false }
-            do { return .signedVoteResponse(try sign(vote, chain: chain, skipExtension: skip), error: nil) } catch {
-                return .signedVoteResponse(Vote(), error: remoteError(error))
+            do {
+                let (signed, event) = try sign(vote, chain: chain, skipExtension: skip)
+                return (.signedVoteResponse(signed, error: nil), event)
+            } catch {
+                return (.signedVoteResponse(Vote(), error: remoteError(error)), .refused(Self.reason(error)))
             }
         case .signProposalRequest(let proposal, let chain):
-            do { return .signedProposalResponse(try sign(proposal, chain: chain), error: nil) } catch {
-                return .signedProposalResponse(Proposal(), error: remoteError(error))
+            do {
+                let (signed, event) = try sign(proposal, chain: chain)
+                return (.signedProposalResponse(signed, error: nil), event)
+            } catch {
+                return (.signedProposalResponse(Proposal(), error: remoteError(error)), .refused(Self.reason(error)))
             }
         case .signBytesRequest(let value):
-            do { return .signBytesResponse(signature: try signBytes(value), error: nil) } catch {
-                return .signBytesResponse(signature: [], error: remoteError(error))
+            do { return (.signBytesResponse(signature: try signBytes(value), error: nil), .other) } catch {
+                return (.signBytesResponse(signature: [], error: remoteError(error)), .refused(.invalid))
             }
         case .unknown(let field):
             // No typed reply exists for a request we do not know; an error-carrying reply makes the node fail
@@ -50,12 +59,24 @@ struct RequestHandler: Sendable {
                 : "unsupported privval request (Message field \(field)); Sigil speaks tendermint.privval v0.34-v0.38 "
                     + "and cometbft.privval.v1"
             logger.error("\(logPrefix) \(text)")
-            return pubKeyResponse(nil, error: RemoteSignerError(code: 0, description: text))
+            return (pubKeyResponse(nil, error: RemoteSignerError(code: 0, description: text)), .refused(.invalid))
         default:
             let text = "unexpected message from the node (Message field \(request.field)); only requests are accepted"
             logger.error("\(logPrefix) \(text)")
-            return pubKeyResponse(nil, error: RemoteSignerError(code: 0, description: text))
+            return (pubKeyResponse(nil, error: RemoteSignerError(code: 0, description: text)), .refused(.invalid))
         }
+    }
+
+    /// A refusal that is not a double-sign rule's, with its metrics reason.
+    struct Declined: Error {
+        let reason: RefusalReason
+        let reply: RemoteSignerError
+    }
+
+    static func reason(_ error: Error) -> RefusalReason {
+        if let d = error as? Declined { return d.reason }
+        if let r = error as? Refusal { return RefusalReason(r) }
+        return .backend
     }
 
     /// The key in the form this node decodes; without protocol_version in both forms at once.
@@ -76,6 +97,7 @@ struct RequestHandler: Sendable {
     }
 
     private func remoteError(_ error: Error) -> RemoteSignerError {
+        if let d = error as? Declined { return d.reply }
         if let e = error as? RemoteSignerError { return e }
         if let refusal = error as? Refusal {
             // tmkms answers double-sign refusals with code 2; keep that for scrapers.
@@ -85,24 +107,25 @@ struct RequestHandler: Sendable {
     }
 
     private func admit(height: Int64, chain: String) throws {
-        if let refusal = checkChain(chain) { throw refusal }
+        if let refusal = checkChain(chain) { throw Declined(reason: .chainID, reply: refusal) }
         if let maxHeight, height > maxHeight {
             let text = "refusing to sign at height \(height): above max_height \(maxHeight) in the config"
             logger.error("\(logPrefix) \(text)")
-            throw RemoteSignerError(code: 0, description: text)
+            throw Declined(reason: .maxHeight, reply: RemoteSignerError(code: 0, description: text))
         }
     }
 
     /// `skipExtension`: the v1 node set `skip_extension_signing` (its vote extensions are off for this vote).
-    func sign(_ vote: Vote, chain: String, skipExtension: Bool = false) throws -> Vote {
+    func sign(_ vote: Vote, chain: String, skipExtension: Bool = false) throws -> (Vote, SignEvent) {
         try admit(height: vote.height, chain: chain)
         guard let step = SignStep(signedMsgType: vote.type.rawValue), step != .propose else {
-            throw RemoteSignerError(code: 0, description: "refusing to sign a vote of type \(vote.type.name)")
+            throw Declined(reason: .invalid, reply: RemoteSignerError(
+                code: 0, description: "refusing to sign a vote of type \(vote.type.name)"))
         }
         let wantsExtension = vote.type == .precommit && !vote.blockID.isNil
         if !wantsExtension && !vote.extension.isEmpty {
-            throw RemoteSignerError(
-                code: 0, description: "unexpected vote extension on \(vote.type.name) at height \(vote.height)")
+            throw Declined(reason: .invalid, reply: RemoteSignerError(
+                code: 0, description: "unexpected vote extension on \(vote.type.name) at height \(vote.height)"))
         }
         var signed = vote
         let outcome = try timed(vote.type, vote.blockID, vote.height, vote.round, step) {
@@ -120,13 +143,14 @@ struct RequestHandler: Sendable {
         } else {
             signed.extensionSignature = []
         }
-        return signed
+        return (signed, Self.event(outcome, step, vote.height, vote.round))
     }
 
-    func sign(_ proposal: Proposal, chain: String) throws -> Proposal {
+    func sign(_ proposal: Proposal, chain: String) throws -> (Proposal, SignEvent) {
         try admit(height: proposal.height, chain: chain)
         guard proposal.type == .proposal else {
-            throw RemoteSignerError(code: 0, description: "refusing to sign a proposal of type \(proposal.type.name)")
+            throw Declined(reason: .invalid, reply: RemoteSignerError(
+                code: 0, description: "refusing to sign a proposal of type \(proposal.type.name)"))
         }
         var signed = proposal
         let outcome = try timed(.proposal, proposal.blockID, proposal.height, proposal.round, .propose) {
@@ -137,7 +161,11 @@ struct RequestHandler: Sendable {
         }
         signed.signature = outcome.signature
         if let ts = outcome.timestamp { signed.timestamp = Timestamp(seconds: ts.seconds, nanos: ts.nanos) }
-        return signed
+        return (signed, Self.event(outcome, .propose, proposal.height, proposal.round))
+    }
+
+    static func event(_ outcome: SignOutcome, _ step: SignStep, _ height: Int64, _ round: Int32) -> SignEvent {
+        .signed(step: step, height: height, round: round, stateWriteSeconds: outcome.stateWriteSeconds)
     }
 
     /// Runs the state check + persist + sign, and logs TMKMS's line. Steps are numbered as everywhere in Sigil
@@ -161,7 +189,8 @@ struct RequestHandler: Sendable {
             throw refusal
         } catch {
             logger.error("\(logPrefix) signing refused at h/r/s \(height)/\(round)/\(step.rawValue): \(error)")
-            throw RemoteSignerError(code: 0, description: "signing refused: \(error)")
+            throw Declined(reason: error is StateError ? .disk : .backend,
+                           reply: RemoteSignerError(code: 0, description: "signing refused: \(error)"))
         }
     }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import Privval
 import Sockets
@@ -7,11 +8,16 @@ import Sockets
 struct Session {
     let stream: ByteStream
     let handler: RequestHandler
+    let link: LinkInfo
+    let recorder: any SignerRecorder
     var decoder = DelimitedDecoder()
 
-    init(stream: ByteStream, handler: RequestHandler, maxMessageSize: Int = 1 << 20) {
+    init(stream: ByteStream, handler: RequestHandler, link: LinkInfo, recorder: any SignerRecorder = NoRecorder(),
+         maxMessageSize: Int = 1 << 20) {
         self.stream = stream
         self.handler = handler
+        self.link = link
+        self.recorder = recorder
         self.decoder = DelimitedDecoder(maxMessageSize: maxMessageSize)
     }
 
@@ -21,8 +27,12 @@ struct Session {
         while true {
             while let bytes = try decoder.next() {
                 let request = try PrivvalMessage(decoding: bytes, dialect: handler.dialect)
-                let reply = handler.handle(request)
+                let started = DispatchTime.now().uptimeNanoseconds
+                let (reply, event) = handler.respond(request)
                 try stream.write(Delimited.frame(reply.encoded()))
+                // Only now, with the state durable and the reply sent, does anyone else hear about it.
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                recorder.answered(link, event, roundTripSeconds: elapsed)
             }
             decoder.append(try stream.read(maxLength: 64 * 1024))
         }

@@ -7,10 +7,14 @@ public struct TMKMSLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     private let label: String
+    private let json: Bool
     private let sink: @Sendable (String) -> Void
 
-    public init(label: String, sink: @escaping @Sendable (String) -> Void = TMKMSLogHandler.stderrSink) {
+    /// `json`: one object per line with the text line's fields (`timestamp`, `level`, `target`, `message`).
+    public init(label: String, json: Bool = false,
+                sink: @escaping @Sendable (String) -> Void = TMKMSLogHandler.stderrSink) {
         self.label = label
+        self.json = json
         self.sink = sink
     }
 
@@ -24,7 +28,13 @@ public struct TMKMSLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        sink("\(Self.timestamp()) \(Self.level(event.level)) \(label): \(event.message)")
+        let time = Self.timestamp(), level = Self.level(event.level)
+        guard json else { return sink("\(time) \(level) \(label): \(event.message)") }
+        let fields = ["timestamp": time, "level": level.trimmingCharacters(in: .whitespaces), "target": label,
+                      "message": "\(event.message)"]
+        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
+        sink(String(decoding: data, as: UTF8.self))
     }
 
     static func level(_ l: Logger.Level) -> String {

@@ -13,14 +13,19 @@ final class ValidatorClient: @unchecked Sendable {
     let identity: Ed25519.PrivateKey?
     let logger: Logger
     let prefix: String
+    let link: LinkInfo
+    let recorder: any SignerRecorder
     private let stopped = Atomic(false)
 
-    init(config: ValidatorConfig, handler: RequestHandler, identity: Ed25519.PrivateKey?, logger: Logger) {
+    init(config: ValidatorConfig, handler: RequestHandler, identity: Ed25519.PrivateKey?, logger: Logger,
+         recorder: any SignerRecorder = NoRecorder()) {
         self.config = config
         self.handler = handler
         self.identity = identity
         self.logger = logger
         self.prefix = "[\(config.chainID)@\(config.addr)]"
+        self.link = LinkInfo(chainID: config.chainID, validator: "\(config.addr)")
+        self.recorder = recorder
     }
 
     func stop() { stopped.store(true) }
@@ -31,12 +36,21 @@ final class ValidatorClient: @unchecked Sendable {
         var backoff = Backoff()
         var lastError: Error?
         while !stopped.load() {
+            var isConnected = false
             do {
-                let stream = try connect()
+                let started = DispatchTime.now().uptimeNanoseconds
+                let stream: ByteStream
+                do { stream = try connect() } catch {
+                    recorder.connectFailed(link)
+                    throw error
+                }
+                recorder.connected(link, handshakeSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+                isConnected = true
                 backoff.reset()
-                var session = Session(stream: stream, handler: handler)
+                var session = Session(stream: stream, handler: handler, link: link, recorder: recorder)
                 try session.run()
             } catch {
+                if isConnected { recorder.disconnected(link) }
                 if stopped.load() { break }
                 lastError = error
                 logger.error("\(prefix) \(Self.describe(error))")
