@@ -30,7 +30,8 @@ public struct KeyFormatError: Error, Hashable, CustomStringConvertible {
     }
     @inline(never)
     static func notRegularFile(_ path: String) -> KeyFormatError {
-        KeyFormatError(code: .notRegularFile, reason: "key file `\(path)' is not a regular file")
+        KeyFormatError(code: .notRegularFile,
+                       reason: "key file `\(path)' is not a regular file; give the path of the key file itself")
     }
     @inline(never)
     static func alreadyExists(_ path: String) -> KeyFormatError {
@@ -39,7 +40,8 @@ public struct KeyFormatError: Error, Hashable, CustomStringConvertible {
     }
     @inline(never)
     static func writeFailed(_ path: String, _ what: String) -> KeyFormatError {
-        KeyFormatError(code: .writeFailed, reason: "cannot write `\(path)': \(what)")
+        KeyFormatError(code: .writeFailed,
+                       reason: "cannot write `\(path)': \(what); check that the directory exists and is writable")
     }
     @inline(never)
     static func invalidJSON(_ path: String, _ what: String) -> KeyFormatError {

@@ -27,7 +27,8 @@ public struct ValidatorKeyFile: Sendable {
         do {
             json = try JSONSerialization.jsonObject(with: Data(contents))
         } catch {
-            throw KeyFormatError.invalidJSON(path, "not JSON (\(contents.count) bytes)")
+            throw KeyFormatError.invalidJSON(path, "not JSON (\(contents.count) bytes); give the node's "
+                + "priv_validator_key.json (in its config/ directory)")
         }
         guard let root = json as? [String: Any] else { throw KeyFormatError.invalidJSON(path, "not a JSON object") }
         guard let priv = root["priv_key"] as? [String: Any] else {

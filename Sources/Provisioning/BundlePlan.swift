@@ -68,7 +68,7 @@ public struct BundlePlan: Sendable {
                                   peerIP: r.validatorTunnelIP, localIP: r.signerTunnelIP, profile: .lockdown, docker: false)
             return [
                 BundleFile(conf, tunnel.render(), mode: 0o600),
-                BundleFile("tmkms.toml", Templates.signerConfig(r, home: signerHome)),
+                BundleFile("tmkms.toml", try Templates.signerConfig(r, home: signerHome)),
                 BundleFile("secrets/kms-identity.key", Base64.encode(seed), mode: 0o600),
                 BundleFile(directory: "state"),
                 BundleFile("compose.yml", Templates.signerCompose(r)),

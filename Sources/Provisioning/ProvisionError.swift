@@ -2,7 +2,7 @@
 public struct ProvisionError: Error, Hashable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case invalidEndpoint, invalidSubnet, publicSubnet, overlappingSubnets, subnetTooSmall, invalidChainID
-        case bundleExists, sameEndpoints, invalidKey, writeFailed, invalidProtocolVersion
+        case bundleExists, sameEndpoints, invalidKey, writeFailed, invalidProtocolVersion, invalidInterface, invalidHome
     }
     public let code: Code
     public let reason: String

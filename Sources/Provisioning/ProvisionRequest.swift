@@ -24,8 +24,18 @@ public struct ProvisionRequest: Sendable {
     public init(chainID: String, validatorEndpoint: String, signerEndpoint: String, subnet: String = "10.200.0.0/24",
                 privvalPort: UInt16 = 26659, interface: String = "wg0", protocolVersion: String = "v0.37",
                 keepalive: UInt16 = 25) throws {
-        guard !chainID.isEmpty, chainID.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-            throw ProvisionError(.invalidChainID, "chain id `\(chainID)' is not valid: use letters, digits, '-', '_' and '.'")
+        guard !chainID.isEmpty, chainID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+        else {
+            throw ProvisionError(.invalidChainID, "--chain-id `\(chainID.debugDescription.dropFirst().dropLast().prefix(60))' "
+                + "is not valid: use ASCII letters, digits, '-', '_' and '.', exactly as `sekaid status` prints it")
+        }
+        guard chainID.utf8.count <= 50 else {
+            throw ProvisionError(.invalidChainID, "--chain-id `\(chainID.prefix(60))...' is \(chainID.utf8.count) "
+                + "characters; CometBFT chain ids are at most 50, copy it from `sekaid status`")
+        }
+        guard TunnelConfig.isValidInterfaceName(interface) else {
+            throw ProvisionError(.invalidInterface, "--interface `\(interface.prefix(40))' is not a valid interface "
+                + "name: use 1 to 15 characters from a-z A-Z 0-9 _ = + . -, e.g. wg0")
         }
         self.chainID = chainID
         self.validatorEndpoint = try Self.endpoint(validatorEndpoint, flag: "--validator-endpoint")

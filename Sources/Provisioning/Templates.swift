@@ -2,8 +2,8 @@ import SignerConfig
 
 /// Text of the non-WireGuard bundle files. Values come from a validated `ProvisionRequest` only.
 enum Templates {
-    static func signerConfig(_ r: ProvisionRequest, home: String) -> String {
-        ConfigTemplate.render(
+    static func signerConfig(_ r: ProvisionRequest, home: String) throws -> String {
+        try ConfigTemplate.render(
             chainID: r.chainID, accountKeyPrefix: "kirapub", consensusKeyPrefix: "kiravalconspub", home: home,
             validatorAddr: "tcp://\(r.validatorTunnelIP):\(r.privvalPort)",
             protocolVersion: r.protocolVersion,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SigilCrypto
 
 @main
 struct Sigil: ParsableCommand {
@@ -24,22 +25,48 @@ struct Sigil: ParsableCommand {
             SecretConnectionCommand.self,
         ])
 
-    /// The single place that prints errors: argument errors go through ArgumentParser's formatter,
-    /// everything else prints as one `error: ...` line and exits 1.
+    /// The single place that prints errors, always as one `error: ...` line. Wrong arguments also name the
+    /// command's `--help`; a failure inside a command prints only its message. Help and version print as usual.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error where isArgumentParserError(error) {
-            exit(withError: error)
+            command = try parseAsRoot(arguments)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            Foundation.exit(1)
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            fail("\(message.trimmingPrefix("Error: ")) (see `\(commandPath(arguments)) --help`)",
+                 status: exitCode(for: error).rawValue)
+        }
+        do {
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch let error as ValidationError {
+            fail(error.message, status: 1)
+        } catch {
+            fail("\(error)", status: 1)
         }
     }
 
-    private static func isArgumentParserError(_ error: Error) -> Bool {
-        error is ValidationError || error is ExitCode || error is CleanExit
-            || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    private static func fail(_ message: String, status: Int32) -> Never {
+        // Every message is scrubbed of key-shaped tokens on its way out, whatever produced it.
+        let line = Redaction.scrub(message.split(whereSeparator: \.isNewline).joined(separator: " "))
+        FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+        Foundation.exit(status == 0 ? 1 : status)
+    }
+
+    /// `sigil state set` for `sigil state set --height x FILE`: the subcommands named before the first option.
+    static func commandPath(_ arguments: [String]) -> String {
+        var path = ["sigil"]
+        var level: [ParsableCommand.Type] = configuration.subcommands
+        for word in arguments {
+            guard let sub = level.first(where: { $0._commandName == word }) else { break }
+            path.append(word)
+            level = sub.configuration.subcommands
+        }
+        return path.joined(separator: " ")
     }
 }

@@ -20,7 +20,8 @@ public struct ConfigError: Error, Hashable, Sendable, CustomStringConvertible {
     public let line: Int
     public let reason: String
 
-    public var description: String { "\(file):\(line): \(reason)" }
+    /// Line 0 means the file as a whole (missing, unreadable, empty).
+    public var description: String { line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)" }
     public static func == (a: ConfigError, b: ConfigError) -> Bool { a.code == b.code }
     public func hash(into h: inout Hasher) { h.combine(code) }
 

@@ -21,12 +21,20 @@ struct ConfigParser {
             if let first = seen[c.id] {
                 throw ConfigError(
                     .duplicateChain, file, c.line,
-                    "[[chain]] id = \"\(c.id)\" is defined twice (first at line \(first))")
+                    "[[chain]] id = \"\(c.id)\" is defined twice (first at line \(first)); keep one [[chain]] per chain id")
             }
             seen[c.id] = c.line
         }
         let softsign = try providers(top)
         let validators = try tables(top, "validator").map { (t) throws(ConfigError) in try validator(t) }
+        if root.keys.isEmpty {
+            throw ConfigError(.missingField, file, 1, "the config is empty; write one with `sigil init <dir>` "
+                + "or copy your tmkms.toml here")
+        }
+        if validators.isEmpty {
+            throw ConfigError(.missingField, file, 1, "no [[validator]] is defined, so there is nothing to sign for; "
+                + "add [[validator]] with addr and chain_id (see `sigil init`)")
+        }
         try crossCheck(chains: chains, softsign: softsign, validators: validators)
         var config = SignerConfig(chains: chains, softsign: softsign, validators: validators, warnings: warnings)
         if let t = try top.table("metrics") { config.metrics = try metrics(t) }
@@ -57,6 +65,7 @@ struct ConfigParser {
             t, file: file, name: "[[chain]]",
             allowed: ["id", "key_format", "sign_bytes", "sign_extensions", "state_file", "state_hook"])
         let id = try r.requiredString("id", example: "\"kira-1\"")
+        try checkChainID(id, key: "id", line: r.line("id"))
         let name = "[[chain]] id = \"\(id)\""
         guard let kf = try r.table("key_format") else {
             throw ConfigError(
@@ -103,7 +112,7 @@ struct ConfigParser {
         }
     }
 
-    private func providers(_ top: TableReader) throws(ConfigError) -> [SoftsignProvider] {
+    private mutating func providers(_ top: TableReader) throws(ConfigError) -> [SoftsignProvider] {
         guard let t = try top.table("providers") else { return [] }
         let r = try TableReader(
             t, file: file, name: "[providers]", allowed: ["softsign", "yubihsm", "ledgertm", "fortanixdsm",
@@ -114,10 +123,12 @@ struct ConfigParser {
                 "provider \(other) is not supported by Sigil; use [[providers.softsign]] with the key exported to "
                     + "a file")
         }
-        return try tables(r, "softsign", in: "providers").map { (t) throws(ConfigError) in try softsign(t) }
+        var out: [SoftsignProvider] = []
+        for t in try tables(r, "softsign", in: "providers") { out.append(try softsign(t)) }
+        return out
     }
 
-    private func softsign(_ t: TOMLTable) throws(ConfigError) -> SoftsignProvider {
+    private mutating func softsign(_ t: TOMLTable) throws(ConfigError) -> SoftsignProvider {
         let r = try TableReader(
             t, file: file, name: "[[providers.softsign]]", allowed: ["chain_ids", "key_type", "path", "key_format"])
         guard let chainIDs = try r.stringArray("chain_ids") else {
@@ -129,9 +140,15 @@ struct ConfigParser {
             throw ConfigError(.invalidValue, file, r.line("chain_ids"),
                 "`chain_ids` is empty; name the chains this key signs for")
         }
+        let keyType: SoftsignProvider.KeyType =
+            try r.choice("key_type", [("consensus", .consensus), ("account", .account)]) ?? .consensus
+        if keyType == .account {
+            warnings.append("\(file):\(r.line("key_type")): key_type = \"account\" is ignored: Sigil signs consensus "
+                + "messages only (tmkms's transaction signer is not supported); remove this [[providers.softsign]]")
+        }
         return SoftsignProvider(
             chainIDs: chainIDs,
-            keyType: try r.choice("key_type", [("consensus", .consensus), ("account", .account)]) ?? .consensus,
+            keyType: keyType,
             path: try r.requiredString("path", example: "\"secrets/priv_validator_key.key\""),
             keyFormat: try r.choice("key_format", [("base64", .base64), ("json", .json)]) ?? .base64,
             line: t.line)
@@ -149,6 +166,7 @@ struct ConfigParser {
             throw ConfigError(.invalidValue, file, r.line("addr"), "addr = \"\(addrText)\": \(error)")
         }
         let chainID = try r.requiredString("chain_id", example: "\"kira-1\"")
+        try checkChainID(chainID, key: "chain_id", line: r.line("chain_id"))
         let secretKey = try r.string("secret_key")
         let tunnel = try r.string("tunnel")
         if let tunnel, tunnel.isEmpty || tunnel.count > 15 || tunnel.contains("/") || tunnel.contains(" ") {
@@ -184,6 +202,21 @@ struct ConfigParser {
             reconnect: try r.bool("reconnect") ?? true, timeout: timeout.map(Double.init),
             maxHeight: try r.integer("max_height", in: 1...Int64.max), tunnel: tunnel, line: t.line,
             protocolVersionLine: protocolVersion.map { _ in r.line("protocol_version") })
+    }
+
+    /// CometBFT's limit (`MaxChainIDLen`); a longer id can never match a node's.
+    static let maxChainIDLength = 50
+
+    private func checkChainID(_ id: String, key: String, line: Int) throws(ConfigError) {
+        if id.utf8.count > ConfigParser.maxChainIDLength {
+            throw ConfigError(.invalidValue, file, line, "`\(key)` = \"\(id.prefix(60))...\" is \(id.utf8.count) bytes "
+                + "long; CometBFT chain ids are at most \(ConfigParser.maxChainIDLength): copy it from `sekaid status`")
+        }
+        // A pasted id often brings a space or a newline along; no node's id has one at either end.
+        if id.first!.isWhitespace || id.last!.isWhitespace || id.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            throw ConfigError(.invalidValue, file, line, "`\(key)` = \(id.debugDescription) has leading or trailing "
+                + "space or a control character; copy the chain id exactly from `sekaid status`")
+        }
     }
 
     private mutating func crossCheck(

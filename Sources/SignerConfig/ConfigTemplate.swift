@@ -1,3 +1,5 @@
+import TOML
+
 /// The commented `tmkms.toml` that `sigil init` writes (tmkms `init` templates, updated for KIRA).
 public enum ConfigTemplate {
     /// A known network's defaults for the template.
@@ -23,23 +25,29 @@ public enum ConfigTemplate {
                 "unknown network `\(network)`; known: \(networks.keys.sorted().joined(separator: ", "))")
         }
         // KIRA's guide names the softsign file priv_validator_key.json; keep its name so its steps apply as written.
-        return render(
+        return try render(
             chainID: n.chainID, accountKeyPrefix: n.accountKeyPrefix, consensusKeyPrefix: n.consensusKeyPrefix,
             home: home, protocolVersion: n.protocolVersion, consensusKeyFile: "priv_validator_key.json")
     }
 
     /// The template for any bech32 chain. Paths are absolute when `home` is, since tmkms resolves relative
-    /// paths against the working directory, not the config file.
+    /// paths against the working directory, not the config file. Every value is escaped, and the text is parsed
+    /// back and compared with the inputs before it is returned, so a path with a quote or a newline can never
+    /// produce a config that `sigil start` rejects or reads differently.
     public static func render(
         chainID: String, accountKeyPrefix: String, consensusKeyPrefix: String, home: String,
         validatorAddr: String = "tcp://10.200.0.1:26659", protocolVersion: ValidatorConfig.ProtocolVersion = .v0_37,
         consensusKeyFile: String? = nil, tunnel: String? = nil
-    ) -> String {
+    ) throws(ConfigError) -> String {
         let dir = home.hasSuffix("/") ? String(home.dropLast()) : home
+        let q = TOML.quoted
+        let stateFile = "\(dir)/state/\(chainID)_priv_validator_state.json"
+        let keyFile = "\(dir)/secrets/\(consensusKeyFile ?? "\(chainID)-consensus.key")"
+        let identity = "\(dir)/secrets/kms-identity.key"
         // An inline table must stay on one line in TOML.
-        let keyFormat = "key_format = { type = \"bech32\", account_key_prefix = \"\(accountKeyPrefix)\", "
-            + "consensus_key_prefix = \"\(consensusKeyPrefix)\" }"
-        return """
+        let keyFormat = "key_format = { type = \"bech32\", account_key_prefix = \(q(accountKeyPrefix)), "
+            + "consensus_key_prefix = \(q(consensusKeyPrefix)) }"
+        let text = """
             # Sigil configuration (tmkms.toml format: any tmkms v0.15 softsign config also works here).
             # Paths are relative to the working directory when not absolute, as in tmkms.
 
@@ -53,9 +61,9 @@ public enum ConfigTemplate {
             #   TMKMS's state file, not the node's); never run two signers on one key.
             # - sign_extensions: sign CometBFT v0.38 vote extensions (not needed for v0.34 / v0.37 chains).
             [[chain]]
-            id = "\(chainID)"
+            id = \(q(chainID))
             \(keyFormat)
-            state_file = "\(dir)/state/\(chainID)_priv_validator_state.json"
+            state_file = \(q(stateFile))
             sign_extensions = false
 
             ## The consensus key (one per chain).
@@ -63,9 +71,9 @@ public enum ConfigTemplate {
             # - path: base64 seed file (`sigil softsign keygen` / `sigil softsign import priv_validator_key.json`),
             #   or the node's priv_validator_key.json itself with key_format = "json". Must be mode 600.
             [[providers.softsign]]
-            chain_ids = ["\(chainID)"]
+            chain_ids = [\(q(chainID))]
             key_type = "consensus"
-            path = "\(dir)/secrets/\(consensusKeyFile ?? "\(chainID)-consensus.key")"
+            path = \(q(keyFile))
             # key_format = "json"
 
             ## Validator nodes to connect to (one [[validator]] per node or sentry; they share the chain's state).
@@ -78,15 +86,23 @@ public enum ConfigTemplate {
             # - max_height: refuse to sign above this height (optional).
             # - tunnel: only dial when the route to addr goes through this interface, e.g. "wg0" (optional).
             [[validator]]
-            chain_id = "\(chainID)"
-            addr = "\(validatorAddr)"
-            secret_key = "\(dir)/secrets/kms-identity.key"
+            chain_id = \(q(chainID))
+            addr = \(q(validatorAddr))
+            secret_key = \(q(identity))
             protocol_version = "\(protocolVersion.rawValue)"
             reconnect = true
             # timeout = 10
             # max_height = 1000000
-            \(tunnel.map { "tunnel = \"\($0)\"" } ?? "# tunnel = \"wg0\"")
+            \(tunnel.map { "tunnel = \(q($0))" } ?? "# tunnel = \"wg0\"")
 
             """
+        let back = try SignerConfig.parse(text, file: "the generated config")
+        let chain = back.chains.first, key = back.softsign.first, v = back.validators.first
+        guard chain?.id == chainID, chain?.stateFile == stateFile, key?.path == keyFile, v?.chainID == chainID,
+              v?.secretKey == identity || v?.addr.isUnix == true, v?.tunnel == tunnel else {
+            throw ConfigError(.invalidValue, "the generated config", 0, "does not read back as written; "
+                + "choose a plainer home directory")
+        }
+        return text
     }
 }

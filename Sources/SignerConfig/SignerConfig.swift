@@ -82,17 +82,30 @@ public struct SignerConfig: Hashable, Sendable {
     /// `[logging] format`, nil when absent.
     public var logFormat: LogFormat?
 
+    /// Limits far above any real config, so a wrong file (a log, a binary) is refused rather than parsed.
+    public static let maxLineLength = 4096
+    public static let maxSize = 1 << 20
+
     /// Reads, parses and checks `path`, including that every key file it names exists and is private.
     public static func load(path: String) throws(ConfigError) -> SignerConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ConfigError(
-                .unreadable, path, 0,
-                exists ? "cannot read the config file (not UTF-8 or not readable)"
-                    : "config file not found; create one with `sigil init <dir>` or pass -c <path>")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConfigError(.unreadable, path, 0, "config file not found; create one with `sigil init <dir>` or pass "
+                + "-c <path>")
+        }
+        if isDirectory.boolValue {
+            throw ConfigError(.unreadable, path, 0, "is a directory, not a config file; pass the file inside it, e.g. "
+                + "-c \(path.hasSuffix("/") ? path : path + "/")tmkms.toml")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(.unreadable, path, 0, "cannot read the config file; check its permissions (ls -l \(path))")
+        }
+        guard data.count <= maxSize else {
+            throw ConfigError(.unreadable, path, 0, "is \(data.count) bytes, over the \(maxSize)-byte limit for a "
+                + "config; is this the right file?")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(.unreadable, path, 0, "is not UTF-8 text, so not a tmkms.toml; is this the right file?")
         }
         let config = try parse(text, file: path)
         try config.checkFiles(file: path)
@@ -101,6 +114,11 @@ public struct SignerConfig: Hashable, Sendable {
 
     /// Parses and cross-checks `text` without touching the file system; `file` labels error messages.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> SignerConfig {
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where line.utf8.count > maxLineLength {
+            throw ConfigError(.syntax, file, i + 1, "this line is \(line.utf8.count) bytes long, over the "
+                + "\(maxLineLength)-byte limit; a tmkms.toml line is far shorter, fix or remove it")
+        }
         let root: TOMLTable
         do {
             root = try TOML.parse(text, file: file)

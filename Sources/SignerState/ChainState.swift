@@ -65,6 +65,12 @@ public final class ChainState: @unchecked Sendable {
         guard file.fs.isDirectory(file.directory) else { throw StateError.missingDirectory(file.path, file.directory) }
         let stateLock = try StateLock(statePath: file.path)
         var warnings: [String] = []
+        // Temp files of interrupted writes (state file or journal creation); nobody else writes them under the lock.
+        let stale = file.removeStaleTemps()
+            + StateFile(path: StateJournal.path(forStateFile: file.path), fs: file.fs).removeStaleTemps()
+        if stale > 0 {
+            warnings.append("removed \(stale) temporary state file(s) left in \(file.directory) by interrupted writes")
+        }
         let stored = try file.load()
         let chain = try ChainState(chainID: chainID, file: file, last: .initial, stateLock: stateLock)
         let journaled = chain.journal.latest
@@ -92,6 +98,9 @@ public final class ChainState: @unchecked Sendable {
         }
         return (chain, warnings)
     }
+
+    /// The state file is written under this chain's lock, which goes with this object: finish first.
+    deinit { mirror.flush() }
 
     /// The last signed state (a snapshot).
     public var lastSigned: LastSignState {

@@ -18,7 +18,7 @@ struct StateFile: Sendable {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    private var fileName: String {
+    var fileName: String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }

@@ -29,7 +29,12 @@ enum StateFileFormat {
 
     static func decodeRaw(_ bytes: [UInt8], path: String) throws(StateError) -> Raw {
         do {
-            return try JSONDecoder().decode(RawJSON.self, from: Data(bytes)).raw
+            let raw = try JSONDecoder().decode(RawJSON.self, from: Data(bytes)).raw
+            if let key = DuplicateKeys.first(in: bytes) {
+                throw StateError.invalid(path, "the key `\(key.prefix(40))` appears twice (CometBFT would read the last "
+                    + "one); delete the wrong line")
+            }
+            return raw
         } catch let error as StateError {
             throw error
         } catch DecodingError.keyNotFound(let key, _) {

@@ -72,7 +72,9 @@ final class StateJournal: @unchecked Sendable {
 
     private static func create(_ path: String, _ fs: any StateFileSystem) throws(StateError) {
         let file = StateFile(path: path, fs: fs)
-        let temp = "\(file.directory)/.journal.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // Named like the state file's temps, so a crash here leaves one that the next lock holder removes.
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let temp = "\(file.directory)/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do throws(SystemCallError) {
             let fd = try fs.createExclusive(temp, mode: 0o600)
             do throws(SystemCallError) {

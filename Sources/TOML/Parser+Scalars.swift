@@ -19,13 +19,13 @@ extension Parser {
         let chars = Array(token.utf8)
         if looksLikeDateTime(chars) {
             throw TOMLError.unsupported(
-                file, valueLine, "date-time value `\(token)` is not supported; quote it as a string")
+                file, valueLine, "date-time value \(shown(token)) is not supported; quote it as a string")
         }
         guard let first = chars.first,
             first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || isDigit(first)
         else {
             throw TOMLError.syntax(
-                file, valueLine, "invalid value `\(token)`; strings must be quoted (\"...\"), booleans are true/false")
+                file, valueLine, "invalid value \(shown(token)); strings must be quoted (\"...\"), booleans are true/false")
         }
         if chars.count > 2, chars[0] == UInt8(ascii: "0"), let radix = radix(chars[1]) {
             let n = try prefixedInteger(chars, radix: radix, token: token, line: valueLine)
@@ -63,7 +63,7 @@ extension Parser {
             Int(String(UnicodeScalar(c)), radix: radix) != nil
         }
         guard let value = Int64(String(decoding: digits, as: UTF8.self), radix: radix) else {
-            throw TOMLError.invalidValue(file, line, "integer `\(token)` does not fit in 64 bits")
+            throw TOMLError.invalidValue(file, line, "integer \(shown(token)) does not fit in 64 bits")
         }
         return value
     }
@@ -73,7 +73,7 @@ extension Parser {
     private func decimal(_ chars: [UInt8], token: String, line: Int) throws -> TOMLValue {
         var i = 0
         if chars[0] == UInt8(ascii: "+") || chars[0] == UInt8(ascii: "-") { i = 1 }
-        let invalid = TOMLError.syntax(file, line, "invalid number `\(token)`")
+        let invalid = TOMLError.syntax(file, line, "invalid number \(shown(token))")
 
         func digitRun() throws -> [UInt8] {
             let begin = i
@@ -84,7 +84,7 @@ extension Parser {
 
         let integerPart = try digitRun()
         if integerPart.count > 1, integerPart[0] == UInt8(ascii: "0") {
-            throw TOMLError.syntax(file, line, "invalid number `\(token)`: leading zeros are not allowed")
+            throw TOMLError.syntax(file, line, "invalid number \(shown(token)): leading zeros are not allowed")
         }
         var isFloat = false
         if i < chars.count, chars[i] == UInt8(ascii: ".") {
@@ -106,7 +106,7 @@ extension Parser {
             return TOMLValue(.float(d), line: line)
         }
         guard let n = Int64(plain) else {
-            throw TOMLError.invalidValue(file, line, "integer `\(token)` does not fit in 64 bits")
+            throw TOMLError.invalidValue(file, line, "integer \(shown(token)) does not fit in 64 bits")
         }
         return TOMLValue(.integer(n), line: line)
     }
@@ -118,14 +118,14 @@ extension Parser {
         for (i, c) in body.enumerated() {
             if c == UInt8(ascii: "_") {
                 guard i > 0, i + 1 < body.count, isDigit(body[i - 1]), isDigit(body[i + 1]) else {
-                    throw TOMLError.syntax(file, line, "invalid number `\(token)`: `_` must sit between two digits")
+                    throw TOMLError.syntax(file, line, "invalid number \(shown(token)): `_` must sit between two digits")
                 }
                 continue
             }
-            guard isDigit(c) else { throw TOMLError.syntax(file, line, "invalid number `\(token)`") }
+            guard isDigit(c) else { throw TOMLError.syntax(file, line, "invalid number \(shown(token))") }
             out.append(c)
         }
-        guard !out.isEmpty else { throw TOMLError.syntax(file, line, "invalid number `\(token)`") }
+        guard !out.isEmpty else { throw TOMLError.syntax(file, line, "invalid number \(shown(token))") }
         return out
     }
 }

@@ -5,6 +5,26 @@ public enum TOML {
         var parser = Parser(Array(text.utf8), file: file)
         return try parser.document()
     }
+
+    /// `text` as a TOML basic string, quotes included: `"`, backslash and control characters escaped, so any path
+    /// or name can be written into a generated file without changing its structure.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
 }
 
 /// A byte-level recursive-descent parser. The input comes from a Swift `String`, so it is valid UTF-8;
@@ -76,7 +96,7 @@ struct Parser {
         skipSpaces()
         guard peek() == UInt8(ascii: "=") else {
             throw TOMLError.syntax(
-                file, line, "expected `=` after key `\(path.joined(separator: "."))`, found \(found())")
+                file, line, "expected `=` after key \(shown(path.joined(separator: "."))), found \(found())")
         }
         pos += 1
         skipSpaces()

@@ -37,3 +37,15 @@ public struct TOMLError: Error, Hashable, CustomStringConvertible {
         TOMLError(code: .unsupported, file: file, line: line, reason: reason)
     }
 }
+
+/// A token as an error quotes it: in backticks, unless it could be part of a key someone pasted into the file (six or
+/// more base64 characters mixing cases and digits; a key name or a misspelt word never does), which is shown by its
+/// length only.
+func shown(_ token: String) -> String {
+    let base64 = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".utf8)
+    let bytes = Array(token.utf8)
+    let keyLike = bytes.count >= 6 && bytes.allSatisfy(base64.contains)
+        && bytes.contains { (65...90).contains($0) } && bytes.contains { (97...122).contains($0) }
+        && bytes.contains { (48...57).contains($0) || $0 == 43 || $0 == 47 }
+    return keyLike ? "(\(bytes.count) characters, not shown)" : "`\(token)`"
+}

@@ -87,7 +87,7 @@ struct TableRules {
                     file, line, "table [\(name)] was already defined by dotted keys at line \(table.line)")
             default:
                 throw TOMLError.redefinition(
-                    file, line, "table [\(name)] is defined twice (first at line \(table.line))")
+                    file, line, "table [\(name)] is defined twice (first at line \(table.line)); merge the two tables")
             }
         case .tableArray(let array):
             throw TOMLError.redefinition(
@@ -151,7 +151,8 @@ struct TableRules {
             case .table(let t): first = t.line
             case .tableArray(let a): first = a.line
             }
-            throw TOMLError.redefinition(file, line, "duplicate key `\(dotted(path))` (first defined at line \(first))")
+            throw TOMLError.redefinition(file, line, "duplicate key `\(dotted(path))` (first defined at line \(first)); "
+                + "keep one of the two lines")
         }
         current.add(key, .value(value, keyLine: line))
     }

@@ -18,11 +18,18 @@ extension TunnelConfig {
         return name
     }
 
+    /// Far above any real line (a hook with a long command); a longer line is a wrong file.
+    public static let maxLineLength = 4096
+
     /// Parses wg-quick config text. `file` only labels errors; `name` is the interface name.
     public static func parse(_ text: String, name: String, file: String? = nil) throws -> TunnelConfig {
         guard isValidInterfaceName(name) else { throw WireGuardError.invalidInterfaceName(name) }
         var parser = ConfigParser(file: file ?? "\(name).conf", config: TunnelConfig(name: name))
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard line.utf8.count <= maxLineLength else {
+                throw WireGuardError.config(parser.file, "line \(i + 1) is \(line.utf8.count) bytes long, over the "
+                    + "\(maxLineLength)-byte limit; is this a wg-quick config? Fix or remove that line")
+            }
             try parser.consume(String(line), number: i + 1)
         }
         return try parser.finish()
@@ -62,6 +69,10 @@ struct ConfigParser {
             try startSection(content, line: line, number: number)
             return
         }
+        let name = content.firstIndex(of: "=").map { trim(content[..<$0]) } ?? content
+        if let key = ConfigParser.keyMissingEquals(name) {
+            throw WireGuardError.config(file, line: number, shown(line), "no `=' after \(key); write `\(key) = <value>'")
+        }
         guard let eq = content.firstIndex(of: "=") else {
             throw WireGuardError.config(file, line: number, shown(line), "expected `Key = Value' or a [Section]")
         }
@@ -87,7 +98,8 @@ struct ConfigParser {
         switch content.lowercased() {
         case "[interface]":
             guard !sawInterface else {
-                throw WireGuardError.config(file, line: number, line, "a second [Interface] section")
+                throw WireGuardError.config(file, line: number, line,
+                                            "a second [Interface] section; a config has exactly one, merge them")
             }
             sawInterface = true
             section = .interface
@@ -95,7 +107,8 @@ struct ConfigParser {
             section = .peer
             peer = PeerDraft(line: number)
         default:
-            throw WireGuardError.config(file, line: number, line, "unknown section; expected [Interface] or [Peer]")
+            throw WireGuardError.config(file, line: number, shownName(content),
+                                        "unknown section; expected [Interface] or [Peer]")
         }
     }
 
@@ -103,7 +116,7 @@ struct ConfigParser {
         let multi: Set<String> = ["address", "dns", "preup", "postup", "predown", "postdown"]
         if !multi.contains(key) {
             guard seen.insert(key).inserted else {
-                throw WireGuardError.config(file, line: number, shown(line), "this key is already set in [Interface]")
+                throw WireGuardError.config(file, line: number, shown(line), "this key is already set in [Interface]; keep one of the two lines")
             }
         }
         func bad(_ why: String) -> WireGuardError { WireGuardError.config(file, line: number, shown(line), why) }
@@ -146,14 +159,14 @@ struct ConfigParser {
             default: throw bad("SaveConfig must be `true' or `false'")
             }
         default:
-            throw bad("unknown key in [Interface]")
+            throw bad(unknownKey(key, in: .interface))
         }
     }
 
     mutating func peerKey(_ key: String, _ value: String, line: String, number: Int) throws {
         func bad(_ why: String) -> WireGuardError { WireGuardError.config(file, line: number, shown(line), why) }
         if key != "allowedips" {
-            guard seen.insert(key).inserted else { throw bad("this key is already set in this [Peer]") }
+            guard seen.insert(key).inserted else { throw bad("this key is already set in this [Peer]; keep one of the two lines") }
         }
         switch key {
         case "publickey":
@@ -178,19 +191,29 @@ struct ConfigParser {
                 peer?.keepalive = k
             }
         default:
-            throw bad("unknown key in [Peer]")
+            throw bad(unknownKey(key, in: .peer))
         }
+    }
+
+    func unknownKey(_ key: String, in section: Section) -> String {
+        let name = section == .peer ? "[Peer]" : "[Interface]"
+        if let fix = ConfigParser.suggestion(for: key, in: section) { return "unknown key in \(name); write it as `\(fix)'" }
+        return section == .peer
+            ? "unknown key in [Peer]; expected PublicKey, PresharedKey, AllowedIPs, Endpoint or PersistentKeepalive"
+            : "unknown key in [Interface]; expected PrivateKey, Address, ListenPort, MTU, FwMark, DNS, Table, "
+                + "SaveConfig or a Pre/Post Up/Down hook"
     }
 
     mutating func closePeer() throws {
         guard let p = peer else { return }
         peer = nil
         guard let pk = p.publicKey else {
-            throw WireGuardError.config(file, line: p.line, "[Peer]", "this [Peer] has no PublicKey")
+            throw WireGuardError.config(file, line: p.line, "[Peer]",
+                                        "this [Peer] has no PublicKey; add PublicKey = <the peer's `wg pubkey' output>")
         }
         if let dup = config.peers.first(where: { $0.publicKey == pk }) {
             throw WireGuardError.config(file, line: p.line, "[Peer]",
-                                        "a second [Peer] with PublicKey \(dup.publicKey.base64)")
+                                        "a second [Peer] with the PublicKey of an earlier [Peer]; merge the two sections")
         }
         config.peers.append(TunnelPeer(publicKey: pk, presharedKey: p.presharedKey, allowedIPs: p.allowedIPs,
                                        endpoint: p.endpoint, persistentKeepalive: p.keepalive))
@@ -198,7 +221,9 @@ struct ConfigParser {
 
     mutating func finish() throws -> TunnelConfig {
         try closePeer()
-        guard sawInterface else { throw WireGuardError.config(file, "no [Interface] section") }
+        guard sawInterface else {
+            throw WireGuardError.config(file, "no [Interface] section; is this a wg-quick config? It starts with [Interface]")
+        }
         return config
     }
 
@@ -210,12 +235,64 @@ struct ConfigParser {
         }
     }
 
-    /// The line as errors may show it: secret values are replaced by their length.
+    /// The line as errors may show it. A wg config holds secrets, so a value is shown only under a key that never
+    /// holds one and only when it is not shaped like a key; a key name is shown only when it looks like a name.
     func shown(_ line: String) -> String {
-        guard let eq = line.firstIndex(of: "=") else { return line }
-        let key = trim(line[..<eq]).lowercased()
-        guard key == "privatekey" || key == "presharedkey" else { return line }
-        return "\(line[...eq]) (\(trim(line[line.index(after: eq)...]).count) characters, not shown)"
+        let content = trim(line)
+        guard let eq = content.firstIndex(of: "=") else { return shownName(content) }
+        let name = trim(content[..<eq])
+        let value = trim(content[content.index(after: eq)...])
+        let key = name.lowercased()
+        if value.isEmpty { return "\(shownName(name)) =" }
+        let shownValue = ConfigParser.plainKeys.contains(key) && !Redaction.containsKeyLike(value)
+            && !value.contains(where: { !$0.isASCII })
+            ? value : Redaction.hidden(value)
+        return "\(shownName(name)) = \(shownValue)"
+    }
+
+    /// A key name as typed when it is a short run of letters, digits and spaces; otherwise its first word, if
+    /// that is one, and the rest hidden (`PrivateKey: <key>` shows `PrivateKey:`).
+    func shownName(_ text: String) -> String {
+        let isWord = { (w: Substring) in w.count <= 24 && w.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "_") } }
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        if text.count <= 32, words.allSatisfy({ w in isWord(w) || (w.count <= 8 && w.allSatisfy(\.isASCII)) }),
+           !Redaction.containsKeyLike(text) {
+            return text
+        }
+        guard let first = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).first,
+              isWord(first), text.hasPrefix(first) else { return Redaction.hidden(text) }
+        let rest = text.dropFirst(first.count)
+        return "\(first)\(rest.first == ":" ? ":" : "") \(Redaction.hidden(rest.drop { $0 == ":" || $0 == " " }))"
+    }
+
+    /// `PrivateKey: <key>` or `PrivateKey <key>`: a known key followed by more text before any `=`, which is then
+    /// only the value's own base64 padding. Returns the key as typed.
+    static func keyMissingEquals(_ name: String) -> String? {
+        let separators: Set<Character> = [" ", "\t", ":"]
+        guard let word = name.split(whereSeparator: { separators.contains($0) }).first, name.hasPrefix(word) else {
+            return nil
+        }
+        let rest = name.dropFirst(word.count)
+        guard let next = rest.first, separators.contains(next), rest.contains(where: { !separators.contains($0) }),
+              (suggestion(for: String(word), in: .interface) ?? suggestion(for: String(word), in: .peer)) != nil
+        else { return nil }
+        return String(word)
+    }
+
+    /// Keys whose values are never secret (hooks can hold anything, so they are not listed).
+    static let plainKeys: Set<String> = [
+        "address", "dns", "listenport", "mtu", "fwmark", "table", "saveconfig", "publickey", "allowedips",
+        "endpoint", "persistentkeepalive",
+    ]
+
+    /// The known key closest to a mistyped one (`Private Key`, `private_key` → PrivateKey).
+    static func suggestion(for key: String, in section: Section) -> String? {
+        let known = section == .peer
+            ? ["PublicKey", "PresharedKey", "AllowedIPs", "Endpoint", "PersistentKeepalive"]
+            : ["PrivateKey", "Address", "ListenPort", "MTU", "FwMark", "DNS", "Table", "PreUp", "PostUp", "PreDown",
+               "PostDown", "SaveConfig"]
+        let squashed = key.lowercased().filter { $0.isLetter }
+        return known.first { $0.lowercased() == squashed }
     }
 
     func parseFwmark(_ v: String) -> UInt32? {

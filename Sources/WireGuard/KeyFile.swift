@@ -33,11 +33,15 @@ public enum KeyFile {
     /// Reads a file that holds a secret, refusing it when its mode lets group or others read it.
     static func readSecret(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw WireGuardError.keyFile(path, "cannot open: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw WireGuardError.keyFile(path, "cannot open: \(String(cString: strerror(errno))); check the path") }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw WireGuardError.keyFile(path, "cannot stat") }
-        guard st.st_mode & 0o044 == 0 else { throw WireGuardError.insecureKeyFile(path, mode: st.st_mode) }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw WireGuardError.keyFile(path, "is not a regular file (a directory?); give the path of the file itself")
+        }
+        // Write access for others matters as much as read: whoever can write the file chooses the key.
+        guard st.st_mode & 0o077 == 0 else { throw WireGuardError.insecureKeyFile(path, mode: st.st_mode) }
         guard st.st_size <= 1 << 20 else { throw WireGuardError.keyFile(path, "larger than 1 MiB; not a key file") }
         var out = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -64,9 +68,13 @@ public enum KeyFile {
         let head = Array(bytes.prefix(44))
         let rest = bytes.dropFirst(44)
         let blank: Set<UInt8> = [0, 9, 10, 11, 12, 13, 32]
-        guard head.count == 44, rest.allSatisfy({ blank.contains($0) }) else {
-            throw WireGuardError.invalidKey(what, "expected 44 base64 characters and nothing but whitespace after "
-                + "them, got \(bytes.count) bytes")
+        var end = bytes.count
+        while end > 0, blank.contains(bytes[end - 1]) { end -= 1 }
+        // Counted without the trailing newline, so a 43-character key is reported as 43, not 44.
+        guard end == 44, head.count == 44, rest.allSatisfy({ blank.contains($0) }) else {
+            let kind = secret ? "`wg genkey` or `wg genpsk`" : "`wg pubkey`"
+            throw WireGuardError.invalidKey(what, "expected the 44 base64 characters \(kind) prints, found \(end) "
+                + "characters (not counting trailing whitespace)")
         }
         return try WireGuardKey(base64: String(decoding: head, as: UTF8.self), what: what, secret: secret)
     }

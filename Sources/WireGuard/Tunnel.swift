@@ -129,8 +129,15 @@ extension Tunnel {
             try userspace.stop(name)
             if waitUntil(timeout: timeout, { !exists() }) { return ["stopped wireguard-go for \(name)"] }
         }
-        guard exists() else {
-            throw WireGuardError(code: .noSuchInterface, reason: "no interface \(name) to take down")
+        guard let link = try? rt.link(named: name) else {
+            throw WireGuardError(code: .noSuchInterface, reason: "no interface \(name) to take down; "
+                + "`sigil wg show` lists the WireGuard interfaces")
+        }
+        // Like wg-quick, only ever delete a WireGuard link: the name may belong to docker0 or the uplink.
+        guard link.kind == "wireguard" else {
+            throw WireGuardError(code: .unsupported, reason: "interface \(name) is not WireGuard (kind "
+                + "\(link.kind ?? "none")); refusing to delete it. Check the config name, or remove the link "
+                + "yourself if it really is yours")
         }
         try rt.deleteLink(name: name)
         return ["deleted \(name)"]

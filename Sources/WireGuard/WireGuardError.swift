@@ -28,7 +28,7 @@ public struct WireGuardError: Error, Hashable, CustomStringConvertible {
     static func insecureKeyFile(_ path: String, mode: UInt32) -> WireGuardError {
         let octal = String(mode & 0o777, radix: 8)
         return WireGuardError(code: .insecureKeyFile, reason: "\(path) holds a private key but has mode \(octal), "
-            + "readable by group or others; run `chmod 600 \(path)` and check who may have read it")
+            + "accessible to group or others; run `chmod 600 \(path)` and check who may have read or changed it")
     }
     @inline(never)
     static func config(_ file: String, line: Int, _ text: String, _ detail: String) -> WireGuardError {

@@ -16,8 +16,9 @@ struct BenchCommandTests {
         return line.dropFirst(row.count).split(separator: " ").compactMap { Double($0) }
     }
 
+    /// 100 signatures: enough CPU time to show in /proc's 10 ms ticks on kernels without schedstat.
     @Test func measuresTheSignerProcessOverBothTransports() throws {
-        let (status, out) = try run(Built.sigil.path, ["bench", "--heights", "10", "--rounds", "1", "--downtime", "0.1"])
+        let (status, out) = try run(Built.sigil.path, ["bench", "--heights", "50", "--rounds", "1", "--downtime", "0.1"])
         #expect(status == 0, "\(out)")
         let sections = out.components(separatedBy: "\n\n").filter { !$0.isEmpty }
         #expect(sections.count == 2 && sections[0].hasPrefix("tcp + Secret Connection")

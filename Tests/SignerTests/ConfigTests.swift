@@ -95,8 +95,10 @@ let fullConfig = """
         #expect(v[2].secretKey == nil)
         #expect(v.map(\.line) == [33, 43, 48, 53])
 
-        #expect(c.warnings.count == 1)
+        #expect(c.warnings.count == 2)
         #expect(c.warnings[0].hasPrefix("tmkms.toml:12: state_hook for chain test-2 is not supported"))
+        #expect(c.warnings[1] == "tmkms.toml:30: key_type = \"account\" is ignored: Sigil signs consensus messages "
+            + "only (tmkms's transaction signer is not supported); remove this [[providers.softsign]]")
     }
 
     @Test func warnsAboutChainsWithoutValidatorsAndUnixSecretKeys() throws {
@@ -255,7 +257,7 @@ let fullConfig = """
             code: .invalidValue, line: 11, mentions: ["`tunnel` only applies to tcp:// addresses"]),
         Bad(name: "duplicate chain", text: base + "\n[[chain]]\nid = \"kira-1\"\nkey_format = { type = \"hex\" }",
             code: .duplicateChain, line: 11,
-                mentions: ["[[chain]] id = \"kira-1\" is defined twice (first at line 1)"]),
+                mentions: ["[[chain]] id = \"kira-1\" is defined twice (first at line 1); keep one [[chain]] per chain id"]),
         Bad(name: "TOML syntax error", text: base + "\nreconnect = yes", code: .syntax, line: 11,
             mentions: ["invalid value `yes`"]),
         Bad(name: "state_hook with an unknown key", text: base.replacingFirst(
@@ -385,7 +387,7 @@ let fullConfig = """
             Issue.record("loaded a missing file")
         } catch {
             #expect(error.code == .unreadable)
-            #expect(error.description == "/nonexistent/tmkms.toml:0: config file not found; create one with "
+            #expect(error.description == "/nonexistent/tmkms.toml: config file not found; create one with "
                 + "`sigil init <dir>` or pass -c <path>")
         }
     }
@@ -418,7 +420,7 @@ let fullConfig = """
     }
 
     @Test func customTemplate() throws {
-        let text = ConfigTemplate.render(
+        let text = try ConfigTemplate.render(
             chainID: "cosmoshub-4", accountKeyPrefix: "cosmospub", consensusKeyPrefix: "cosmosvalconspub",
             home: "kms", validatorAddr: "unix:///run/gaia.sock", protocolVersion: .v0_38)
         let c = try SignerConfig.parse(text, file: "t")

@@ -15,7 +15,7 @@ import Testing
 
     static let cases: [Case] = [
         Case(text: "a = 1\na = 2", code: .redefinition, line: 2,
-             mentions: "duplicate key `a` (first defined at line 1)"),
+             mentions: "duplicate key `a` (first defined at line 1); keep one of the two lines"),
         Case(text: "a", code: .syntax, line: 1, mentions: "expected `=`"),
         Case(text: "a = ", code: .syntax, line: 1, mentions: "expected a value"),
         Case(text: "= 1", code: .syntax, line: 1, mentions: "expected a key"),
@@ -50,7 +50,7 @@ import Testing
         Case(text: "a = { x = 1 }\n[a]", code: .redefinition, line: 2, mentions: "inline table `a` (line 1) cannot be"),
         Case(text: "a = { x = 1 }\n[a.b]", code: .redefinition, line: 2,
              mentions: "inline table `a` (line 1) cannot be"),
-        Case(text: "[a]\n[a]", code: .redefinition, line: 2, mentions: "table [a] is defined twice (first at line 1)"),
+        Case(text: "[a]\n[a]", code: .redefinition, line: 2, mentions: "table [a] is defined twice (first at line 1); merge the two tables"),
         Case(text: "[a]\nb = 1\n[a.b]", code: .redefinition, line: 3, mentions: "key `a.b` is already an integer"),
         Case(text: "[a]\nb.c = 1\n[a.b]", code: .redefinition, line: 3, mentions: "already defined by dotted keys"),
         Case(text: "[a.b.c]\n[a]\nb.c.d = 1", code: .redefinition, line: 3, mentions: "cannot extend table `b`"),
@@ -87,5 +87,26 @@ import Testing
         let b = TOMLError.syntax("b", 2, "two")
         #expect(a == b)
         #expect(a != TOMLError.unsupported("a", 1, "one"))
+    }
+}
+
+@Suite struct TOMLSecretTokenTests {
+    /// A key pasted unquoted into a config is described by its length, never echoed, however the parser stops.
+    @Test(arguments: ["secret_key = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=", "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=",
+                      "secret_key = 1yAnz5TF+lXXJte14tji3zlMNq", "yAnz5TF+lX = 1"])
+    func pastedKeysAreNotEchoed(line: String) {
+        do {
+            _ = try TOML.parse(line + "\n", file: "t.toml")
+            Issue.record("accepted \(line)")
+        } catch {
+            #expect(!"\(error)".contains("yAnz5TF"), "\(error)")
+            #expect("\(error)".contains("characters, not shown"), "\(error)")
+        }
+    }
+
+    @Test func wordsAndNamesAreStillQuoted() {
+        #expect(shown("protocol_versoin") == "`protocol_versoin`")
+        #expect(shown("1__2") == "`1__2`")
+        #expect(shown("yes") == "`yes`")
     }
 }

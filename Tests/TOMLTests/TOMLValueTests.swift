@@ -186,3 +186,12 @@ private func parse(_ text: String) throws -> TOMLTable { try TOML.parse(text, fi
         #expect(try parse("\n# only a comment\n\n").isEmpty)
     }
 }
+
+@Suite struct TOMLQuotingTests {
+    @Test(arguments: ["plain", "/etc/si\"gil", "C:\\keys", "line\nbreak\n[[validator]]", "tab\there", "\u{1}\u{7F}", "ünï"])
+    func quotedStringsReadBackUnchanged(text: String) throws {
+        let table = try TOML.parse("path = \(TOML.quoted(text))\n", file: "t.toml")
+        #expect(table["path"]?.string == text)
+        #expect(table.keys.count == 1)
+    }
+}

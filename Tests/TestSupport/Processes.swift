@@ -27,6 +27,8 @@ public final class Child: @unchecked Sendable {
     private let lock = NSLock()
     private var stdoutData = Data()
     private var stderrData = Data()
+    /// Output pipes not yet at end of file; `wait` lets them drain so no late line is missed.
+    private var openStreams = 2
 
     public init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
                 currentDirectory: URL? = nil) throws {
@@ -42,12 +44,14 @@ public final class Child: @unchecked Sendable {
         out.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
             guard let self else { return }
-            self.lock.lock(); self.stdoutData.append(d); self.lock.unlock()
+            self.lock.lock(); self.stdoutData.append(d); if d.isEmpty { self.openStreams -= 1 }; self.lock.unlock()
+            if d.isEmpty { h.readabilityHandler = nil }
         }
         err.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
             guard let self else { return }
-            self.lock.lock(); self.stderrData.append(d); self.lock.unlock()
+            self.lock.lock(); self.stderrData.append(d); if d.isEmpty { self.openStreams -= 1 }; self.lock.unlock()
+            if d.isEmpty { h.readabilityHandler = nil }
         }
         try process.run()
     }
@@ -78,6 +82,9 @@ public final class Child: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning { return nil }
+        // The exit can be seen before the last output is read; a child's own child may hold the pipes, so bounded.
+        let drained = Date().addingTimeInterval(2)
+        while Date() < drained, lock.withLock({ openStreams > 0 }) { usleep(5_000) }
         return process.terminationStatus
     }
 

@@ -74,7 +74,8 @@ struct ConfigParserTests {
         BadCase(text: "[Interface]\nPrivateKey = \(sk)\nListenPort = 70000\n", line: 3, expect: "ListenPort = 70000"),
         BadCase(text: "[Interface]\nAddress = 10.0.0.300/24\n", line: 2, expect: "10.0.0.300/24"),
         BadCase(text: "ListenPort = 1\n", line: 1, expect: "outside a section"),
-        BadCase(text: "[Interface]\nFoo = bar\n", line: 2, expect: "unknown key in [Interface]: `Foo = bar'"),
+        BadCase(text: "[Interface]\nFoo = bar\n", line: 2, expect: "unknown key in [Interface]; expected PrivateKey, Address, "
+                + "ListenPort, MTU, FwMark, DNS, Table, SaveConfig or a Pre/Post Up/Down hook: `Foo = (3 characters, not shown)'"),
         BadCase(text: "[Interface]\n[Peer]\nAllowedIPs = 10.0.0.2/32\n", line: 2, expect: "no PublicKey"),
         BadCase(text: "[Interface]\n[Peer]\nPublicKey = \(pk)\nEndpoint = host\n", line: 4, expect: "host:port"),
         BadCase(text: "[Interface]\n[Peer]\nPublicKey = abc\n", line: 3, expect: "`abc'"),

@@ -29,7 +29,8 @@ struct Bench: ParsableCommand {
         if let addr, !(addr.hasPrefix("tcp://") || addr.hasPrefix("unix://")) {
             throw ValidationError("--addr \(addr): expected tcp://HOST:PORT or unix:///PATH")
         }
-        if heights < 1 || rounds < 1 { throw ValidationError("--heights and --rounds must be at least 1") }
+        guard heights >= 1 else { throw ValidationError("--heights \(heights) measures nothing; give 1 or more") }
+        guard rounds >= 1 else { throw ValidationError("--rounds \(rounds) measures nothing; give 1 or more") }
     }
 
     func run() throws {

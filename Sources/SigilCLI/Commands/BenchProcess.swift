@@ -61,13 +61,10 @@ final class SignerProcess {
 
     deinit { stop() }
 
-    /// User plus system CPU seconds of the process and its live descendants.
+    /// CPU seconds of the process tree: per-thread run time from /proc/PID/task/TID/schedstat (nanoseconds), or
+    /// user plus system time from /proc/PID/stat (10 ms ticks) where schedstat is missing.
     func cpuSeconds() -> Double {
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        return ProcTree.members(of: pid).reduce(0) { sum, p in
-            guard let f = ProcTree.statFields(p), f.count > 12, let u = Double(f[11]), let s = Double(f[12]) else { return sum }
-            return sum + (u + s) / ticks
-        }
+        ProcTree.members(of: pid).reduce(0) { $0 + (ProcTree.runNanoseconds($1).map { Double($0) / 1e9 } ?? ProcTree.tickSeconds($1)) }
     }
 
     /// A /proc/PID/status field in kB (VmHWM, RssAnon), summed over the process tree.
@@ -82,6 +79,22 @@ enum ProcTree {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = text.lastIndex(of: ")") else { return nil }
         return text[text.index(after: close)...].split(separator: " ")
+    }
+
+    static func runNanoseconds(_ pid: pid_t) -> UInt64? {
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return nil }
+        var total: UInt64 = 0
+        for tid in tasks {
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/schedstat", encoding: .utf8),
+                  let ns = text.split(separator: " ").first.flatMap({ UInt64($0) }) else { return nil }
+            total += ns
+        }
+        return total
+    }
+
+    static func tickSeconds(_ pid: pid_t) -> Double {
+        guard let f = statFields(pid), f.count > 12, let u = Double(f[11]), let s = Double(f[12]) else { return 0 }
+        return (u + s) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     static func members(of root: pid_t) -> [pid_t] {

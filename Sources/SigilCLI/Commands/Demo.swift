@@ -18,6 +18,13 @@ struct Demo: ParsableCommand {
     @Option(help: "Chain id for the demo.") var chainID = "sigil-demo-1"
     @Flag(help: "Use a Unix socket (plaintext) instead of TCP with Secret Connection.") var unix = false
 
+    func validate() throws {
+        guard heights >= 1 else { throw ValidationError("--heights \(heights) signs nothing; give 1 or more") }
+        guard !chainID.isEmpty, chainID.utf8.count <= 50 else {
+            throw ValidationError("--chain-id is \(chainID.utf8.count) bytes; CometBFT chain ids are 1 to 50")
+        }
+    }
+
     func run() throws {
         LoggingSystem.bootstrapTMKMS()
         let home = try DemoHome(chainID: chainID)

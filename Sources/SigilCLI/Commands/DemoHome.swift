@@ -25,7 +25,7 @@ struct DemoHome {
     var stateFile: String { path("state/\(chainID)_priv_validator_state.json") }
 
     func writeConfig(addr: String) throws {
-        let text = ConfigTemplate.render(
+        let text = try ConfigTemplate.render(
             chainID: chainID, accountKeyPrefix: "kirapub", consensusKeyPrefix: "kiravalconspub", home: root.path,
             validatorAddr: addr, consensusKeyFile: "priv_validator_key.json")
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)

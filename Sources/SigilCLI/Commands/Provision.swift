@@ -44,6 +44,10 @@ struct Provision: ParsableCommand {
     }
 
     func run() throws {
+        guard signerHome.hasPrefix("/"), !signerHome.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw ValidationError("--signer-home `\(signerHome.debugDescription.dropFirst().dropLast())' must be an "
+                + "absolute path without control characters, e.g. /etc/sigil")
+        }
         let request = try ProvisionRequest(
             chainID: chainId, validatorEndpoint: validatorEndpoint, signerEndpoint: signerEndpoint, subnet: subnet,
             privvalPort: port, interface: interface, protocolVersion: protocolVersion)

@@ -62,6 +62,7 @@ struct SecretConnectionCommand: ParsableCommand {
 
         func validate() throws {
             guard size > 0, size <= 1 << 24 else { throw ValidationError("--size must be 1 to 16777216, got \(size)") }
+            guard count >= 1 else { throw ValidationError("--count must be 1 or more, got \(count)") }
         }
 
         func run() throws {

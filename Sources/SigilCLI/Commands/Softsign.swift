@@ -18,14 +18,29 @@ struct Softsign: ParsableCommand {
         var config: String?
 
         /// `--prefix` wins; otherwise the first chain's `key_format` in the config; otherwise KIRA's bech32 prefix.
-        func render(_ key: Ed25519.PublicKey) -> String {
+        func render(_ key: Ed25519.PublicKey) throws -> String {
             if let prefix { return ConsensusPubKey(key).bech32(hrp: prefix) }
-            if let path = ConfigLocator.find(explicit: config), let cfg = try? SignerConfig.load(path: path),
-               let chain = cfg.chains.first {
-                return chain.format(key)
-            }
+            if let chain = try chainFromConfig() { return chain.format(key) }
             return ConsensusPubKey(key).bech32(hrp: "kiravalconspub")
         }
+
+        /// The config's first chain. A config named with `-c` must parse (its key files need not exist yet: this
+        /// may be the command that makes them); a config found on its own is skipped when it does not.
+        func chainFromConfig() throws -> ChainConfig? {
+            guard prefix == nil, let path = ConfigLocator.find(explicit: config) else { return nil }
+            do {
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw ValidationError("cannot read \(path) for the key prefix; fix -c or pass --prefix")
+                }
+                return try SignerConfig.parse(text, file: path).chains.first
+            } catch {
+                if config != nil { throw error }
+                return nil
+            }
+        }
+
+        /// Refuses a broken `-c` before a key is written, so the command fails with nothing created.
+        func validate() throws { _ = try chainFromConfig() }
     }
 
     struct Keygen: ParsableCommand {
@@ -39,7 +54,7 @@ struct Softsign: ParsableCommand {
             let key = Ed25519.PrivateKey.generate()
             try SoftsignKey.write(seed: key.seed, path: path)
             print("Generated consensus key \(path)")
-            print(prefix.render(key.publicKey))
+            print(try prefix.render(key.publicKey))
         }
     }
 
@@ -55,7 +70,7 @@ struct Softsign: ParsableCommand {
             let key = try ValidatorKeyFile.load(input).privateKey
             try SoftsignKey.write(seed: key.seed, path: output)
             print("Imported \(input) into \(output)")
-            print(prefix.render(key.publicKey))
+            print(try prefix.render(key.publicKey))
         }
     }
 }

@@ -15,7 +15,7 @@ struct State: ParsableCommand {
 
         func run() throws {
             guard let (state, fromTmkms) = try StateFiles.read(path: path) else {
-                throw ValidationError("no state file at \(path)")
+                throw ValidationError("no state file at \(path); check the path (a chain's `state_file` in the config)")
             }
             print("h/r/s \(state.hrs) (\(state.step))\(fromTmkms ? ", imported from a TMKMS file" : "")")
             print(StateFiles.render(state))
@@ -32,8 +32,16 @@ struct State: ParsableCommand {
         @Option(help: "Step: 1 proposal, 2 prevote, 3 precommit (CometBFT numbering, as in Sigil's log lines).")
         var step: Int8 = 3
 
+        func validate() throws {
+            guard height >= 0 else { throw ValidationError("--height \(height) is negative; heights start at 0") }
+            guard round >= 0 else { throw ValidationError("--round \(round) is negative; rounds start at 0") }
+            guard let s = SignStep(rawValue: step), s != .none else {
+                throw ValidationError("--step \(step) is not a step; use 1 (proposal), 2 (prevote) or 3 (precommit)")
+            }
+        }
+
         func run() throws {
-            guard let s = SignStep(rawValue: step), s != .none else { throw ValidationError("--step must be 1, 2 or 3") }
+            let s = SignStep(rawValue: step)!
             let new = LastSignState(height: height, round: round, step: s)
             if let (old, _) = try StateFiles.read(path: path),
                (old.height, old.round, old.step.rawValue) >= (new.height, new.round, new.step.rawValue) {

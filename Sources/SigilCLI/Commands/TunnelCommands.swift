@@ -71,6 +71,12 @@ extension TunnelCommand {
             + "before a change) instead of the command's own start."))
         var since: Double?
 
+        func validate() throws {
+            guard timeout.isFinite, timeout > 0, timeout <= 86_400 else {
+                throw ValidationError("--timeout \(timeout) is not a wait; give seconds from 0.1 to 86400, e.g. 15")
+            }
+        }
+
         func run() throws {
             let tunnel = Tunnel(config: try TunnelConfig.load(path: config))
             let start = WallClock.now

@@ -93,7 +93,10 @@ public final class SignerRuntime: @unchecked Sendable {
         start()
         done.wait()
         let f = failures.load()
-        if !f.isEmpty { throw SignerError(code: .startup, reason: "validator connection ended: " + f.joined(separator: "; ")) }
+        if !f.isEmpty {
+            throw SignerError(code: .startup, reason: "validator connection ended: " + f.joined(separator: "; ")
+                + " (reconnect = false in the config, so Sigil stops; set reconnect = true to keep dialing)")
+        }
     }
 
     public func stop() {
