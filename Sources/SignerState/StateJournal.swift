@@ -70,29 +70,9 @@ final class StateJournal: @unchecked Sendable {
         sequence += 1
     }
 
+    /// Zeros written to a temp file, synced, renamed into place, directory synced: the state file's own replace,
+    /// so a crash leaves no half-sized journal and its temp name is cleaned up like the state file's.
     private static func create(_ path: String, _ fs: any StateFileSystem) throws(StateError) {
-        let file = StateFile(path: path, fs: fs)
-        // Named like the state file's temps, so a crash here leaves one that the next lock holder removes.
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let temp = "\(file.directory)/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        do throws(SystemCallError) {
-            let fd = try fs.createExclusive(temp, mode: 0o600)
-            do throws(SystemCallError) {
-                try fs.write(fd, [UInt8](repeating: 0, count: JournalRecord.fileSize), path: temp)
-                try fs.fsync(fd, path: temp)
-            } catch {
-                fs.close(fd)
-                fs.unlink(temp)
-                throw error
-            }
-            fs.close(fd)
-            try fs.rename(temp, path)
-            let dir = try fs.openDirectory(file.directory)
-            defer { fs.close(dir) }
-            try fs.fsync(dir, path: file.directory)
-        } catch {
-            fs.unlink(temp)
-            throw StateError.persistFailed(path, error)
-        }
+        try StateFile(path: path, fs: fs).persist(bytes: [UInt8](repeating: 0, count: JournalRecord.fileSize))
     }
 }
