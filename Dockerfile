@@ -1,10 +1,15 @@
 # syntax=docker/dockerfile:1
 # Sigil: built with Swift on Debian bookworm, run on bookworm-slim.
 #   docker build -t sigil:latest .
-# One image for both jobs: by default it runs the signer as the non-root user `sigil`; the tunnel service runs
-# the same image as root with NET_ADMIN only (see compose/validator and compose/signer).
+# One image for every job: by default it runs the signer as the non-root user `sigil`; the tunnel service runs
+# the same image as root with NET_ADMIN only (see compose/validator and compose/signer), and `sigil testnode`
+# plays a validator for tests (compose/dev).
+# Base images can be replaced (a local mirror, an air-gapped build):
+#   --build-arg SWIFT_IMAGE=... --build-arg RUNTIME_IMAGE=...
+ARG SWIFT_IMAGE=swift:6.0-bookworm
+ARG RUNTIME_IMAGE=debian:bookworm-slim
 
-FROM swift:6.0-bookworm AS build
+FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libsodium-dev libmnl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
@@ -17,11 +22,13 @@ COPY Tests ./Tests
 RUN swift build -c release --product sigil --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/sigil" /out/sigil
 
-FROM debian:bookworm-slim AS runtime
+FROM ${RUNTIME_IMAGE} AS runtime
 # libsodium and libmnl are linked dynamically; wireguard-go is the userspace tunnel where the host has no
-# WireGuard module; nftables loads the tunnel's own rules inside its network namespace.
+# WireGuard module; nftables loads the tunnel's own rules inside its network namespace, and netbase gives nft the
+# /etc/protocols it resolves names like ipv6-icmp with (slim images lack it). Nothing else: Sigil speaks no TLS,
+# so no CA certificates.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates libsodium23 libmnl0 wireguard-go nftables \
+    && apt-get install -y --no-install-recommends libsodium23 libmnl0 wireguard-go nftables netbase \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 sigil \
     && useradd --system --uid 10001 --gid sigil --home-dir /var/lib/sigil --shell /usr/sbin/nologin sigil \

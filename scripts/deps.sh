@@ -4,8 +4,10 @@
 set -euo pipefail
 build_pkgs=(libsodium-dev libmnl-dev pkg-config)
 test_pkgs=(wireguard-go wireguard-tools nftables iptables ufw iproute2 python3-jsonschema python3-yaml
-           qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils prometheus tmux
-           systemd)  # systemd-analyze verify for the units (Tests/FirewallTests, Docs/production.md)
+           qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils prometheus tmux strace e2fsprogs
+           systemd  # systemd-analyze verify for the units (Tests/FirewallTests, Docs/production.md)
+           podman runc catatonit golang-github-containernetworking-plugin-dnsname debootstrap python3-venv
+           python3-cryptography)  # the container stage (Tests/containers)
 case "${1:-build}" in
   build) pkgs=("${build_pkgs[@]}") ;;
   test)  pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;

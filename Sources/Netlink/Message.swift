@@ -84,7 +84,16 @@ struct NetlinkStatus: Equatable {
         if m.flags.contains(.ackTLVs), tlvStart <= m.payload.count {
             text = try NetlinkAttribute.parse(p[tlvStart...]).first(NL.errAttrMsg)?.string()
         }
-        return NetlinkStatus(errno: error < 0 ? -error : error, message: text)
+        return NetlinkStatus(errno: try errnoValue(error, "NLMSG_ERROR"), message: text)
+    }
+
+    /// The kernel sends a negated errno (at most 4095, the kernel's MAX_ERRNO); anything larger is garbage, and
+    /// negating Int32.min would trap.
+    static func errnoValue(_ error: Int32, _ what: String) throws -> Int32 {
+        guard error > -4096 && error < 4096 else {
+            throw NetlinkError.malformed("\(what) carries error code \(error), not an errno")
+        }
+        return error < 0 ? -error : error
     }
 
     /// NLMSG_DONE of a dump may carry an `int` error (WireGuard's GET does), then ext-ack TLVs.
@@ -96,6 +105,6 @@ struct NetlinkStatus: Equatable {
         if m.flags.contains(.ackTLVs) {
             text = try NetlinkAttribute.parse(p[4...]).first(NL.errAttrMsg)?.string()
         }
-        return NetlinkStatus(errno: error < 0 ? -error : error, message: text)
+        return NetlinkStatus(errno: try errnoValue(error, "NLMSG_DONE"), message: text)
     }
 }

@@ -34,11 +34,16 @@ public struct BundlePlan: Sendable {
     public let keys: LinkKeys
     /// Where the signer bundle will live on machine B; paths inside `tmkms.toml` point there.
     public let signerHome: String
+    /// Where the validator bundle will live on machine A. Its compose file is an override of sekin's, and Compose
+    /// resolves an override's relative paths against the first file's directory, so it names its files absolutely.
+    public let validatorHome: String
 
-    public init(request: ProvisionRequest, keys: LinkKeys, signerHome: String = "/etc/sigil") {
+    public init(request: ProvisionRequest, keys: LinkKeys, signerHome: String = "/etc/sigil",
+                validatorHome: String = "/etc/sigil") {
         self.request = request
         self.keys = keys
         self.signerHome = signerHome
+        self.validatorHome = validatorHome
     }
 
     public func files(for role: BundleRole) throws -> [BundleFile] {
@@ -56,8 +61,8 @@ public struct BundlePlan: Sendable {
             return [
                 BundleFile(conf, tunnel.render(), mode: 0o600),
                 BundleFile("sekaid-config-change.toml", Templates.sekaidConfigChange(r)),
-                BundleFile("compose.yml", Templates.validatorCompose(r)),
-            ] + fw + [BundleFile("README.md", Templates.validatorReadme(r))]
+                BundleFile("compose.yml", Templates.validatorCompose(r, home: validatorHome)),
+            ] + fw + [BundleFile("README.md", Templates.validatorReadme(r, home: validatorHome))]
         case .signer:
             guard let priv = keys.signerPrivate, let seed = keys.kmsIdentitySeed else {
                 throw ProvisionError(.invalidKey, "no signer private key for the signer bundle")
@@ -71,7 +76,7 @@ public struct BundlePlan: Sendable {
                 BundleFile("tmkms.toml", try Templates.signerConfig(r, home: signerHome)),
                 BundleFile("secrets/kms-identity.key", Base64.encode(seed), mode: 0o600),
                 BundleFile(directory: "state"),
-                BundleFile("compose.yml", Templates.signerCompose(r)),
+                BundleFile("compose.yml", Templates.signerCompose(r, home: signerHome)),
             ] + fw + [BundleFile("README.md", Templates.signerReadme(r, home: signerHome))]
         }
     }

@@ -17,6 +17,7 @@ struct Sigil: ParsableCommand {
             State.self,
             Status.self,
             Bench.self,
+            Testnode.self,
             Version.self,
             WireGuardCommand.self,
             TunnelCommand.self,
@@ -28,6 +29,7 @@ struct Sigil: ParsableCommand {
     /// The single place that prints errors, always as one `error: ...` line. Wrong arguments also name the
     /// command's `--help`; a failure inside a command prints only its message. Help and version print as usual.
     static func main() {
+        unblockSignals()
         let arguments = Array(CommandLine.arguments.dropFirst())
         var command: ParsableCommand
         do {
@@ -42,13 +44,25 @@ struct Sigil: ParsableCommand {
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
-        } catch let error as CleanExit {
+        } catch where exitCode(for: error) == .success {
+            // `--help` and `--version` arrive here: parseAsRoot returns ArgumentParser's own help command, whose
+            // run() throws the request, and exit(withError:) prints it as help, not as an error.
             exit(withError: error)
         } catch let error as ValidationError {
             fail(error.message, status: 1)
         } catch {
             fail("\(error)", status: 1)
         }
+    }
+
+    /// A parent may hand us a blocked or ignored SIGTERM (Foundation's Process passes on a test runner's mask),
+    /// and then systemd, Docker or an operator could not stop the signer: the state is durable before every reply,
+    /// so the default action (exit at once) is the right one.
+    private static func unblockSignals() {
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
+        for signal in [SIGTERM, SIGINT, SIGHUP] { Foundation.signal(signal, SIG_DFL) }
     }
 
     private static func fail(_ message: String, status: Int32) -> Never {

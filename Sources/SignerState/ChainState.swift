@@ -65,6 +65,11 @@ public final class ChainState: @unchecked Sendable {
         guard file.fs.isDirectory(file.directory) else { throw StateError.missingDirectory(file.path, file.directory) }
         let stateLock = try StateLock(statePath: file.path)
         var warnings: [String] = []
+        if UnsafeTestSwitch.skipFsync {
+            warnings.append(
+                "\(UnsafeTestSwitch.variable)=1 is set: state writes for chain \(chainID) skip fsync and are NOT "
+                    + "durable. This switch exists for Sigil's power-cut test only; unset it")
+        }
         // Temp files of interrupted writes (state file or journal creation); nobody else writes them under the lock.
         let stale = file.removeStaleTemps()
             + StateFile(path: StateJournal.path(forStateFile: file.path), fs: file.fs).removeStaleTemps()

@@ -63,6 +63,7 @@ struct SystemFileSystem: StateFileSystem {
     }
 
     func fsync(_ fd: Int32, path: String) throws(SystemCallError) {
+        if UnsafeTestSwitch.skipFsync { return }
         if retrying({ Glibc.fsync(fd) }) != 0 { throw SystemCallError(call: "fsync", path: path, errno: errno) }
     }
 
@@ -115,4 +116,12 @@ func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
         let r = call()
         if r >= 0 || errno != EINTR { return r }
     }
+}
+
+/// `SIGIL_TEST_UNSAFE_SKIP_FSYNC=1` makes every state write skip both of its fsync calls, so the power-cut
+/// campaign can show it catches a state write that is not durable (Docs/reliability.md). Test only: it is read
+/// from the environment alone, never from a config file, and the signer warns loudly at start when it is set.
+enum UnsafeTestSwitch {
+    static let variable = "SIGIL_TEST_UNSAFE_SKIP_FSYNC"
+    static let skipFsync = getenv(variable).map { String(cString: $0) == "1" } ?? false
 }

@@ -17,6 +17,12 @@ final class StateLock: @unchecked Sendable {
             throw StateError(code: .locked, reason: "cannot open state lock \(path): \(cause.message)")
         }
         if retrying({ flock(fd, LOCK_EX | LOCK_NB) }) != 0 {
+            if errno != EWOULDBLOCK {
+                // Not another signer: the lock itself failed (ENOLCK, EIO), so say that, not "held by".
+                let cause = SystemCallError(call: "flock", path: path, errno: errno)
+                _ = close(fd)
+                throw StateError(code: .locked, reason: "cannot lock state lock \(path): \(cause.message)")
+            }
             let holder = StateLock.holder(fd)
             _ = close(fd)
             throw StateError.locked(path, holder: holder)

@@ -4,7 +4,7 @@ import Glibc
 public struct SocketError: Error, Hashable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case invalidAddress, resolveFailed, connectFailed, timedOut, closed
-        case bindFailed, addressInUse, listenFailed, acceptFailed, readFailed, writeFailed, optionFailed
+        case bindFailed, addressInUse, addressNotAvailable, listenFailed, acceptFailed, readFailed, writeFailed, optionFailed
     }
     public let code: Code
     public let reason: String
@@ -45,6 +45,9 @@ public struct SocketError: Error, Hashable, CustomStringConvertible {
     static func bindFailed(_ address: String, errno err: Int32) -> SocketError {
         if err == EADDRINUSE {
             return SocketError(code: .addressInUse, reason: "cannot listen on \(address): address already in use")
+        }
+        if err == EADDRNOTAVAIL {
+            return SocketError(code: .addressNotAvailable, reason: "cannot bind \(address): no interface has that address")
         }
         return SocketError(code: .bindFailed, reason: "cannot bind \(address): \(errnoText(err))")
     }

@@ -92,11 +92,18 @@ struct Parser {
             : try rules.defineTable(root, path: path, line: headerLine)
     }
 
+    /// A key in a message: hidden when it looks like key material, else written as TOML writes it, so the
+    /// message stays on one line whatever the key holds.
+    private func shownKey(_ path: [String]) -> String {
+        let raw = shown(path.joined(separator: "."))
+        return raw.hasPrefix("`") ? "`\(TableRules.dotted(path))`" : raw
+    }
+
     private mutating func expectEquals(_ path: [String]) throws {
         skipSpaces()
         guard peek() == UInt8(ascii: "=") else {
             throw TOMLError.syntax(
-                file, line, "expected `=` after key \(shown(path.joined(separator: "."))), found \(found())")
+                file, line, "expected `=` after key \(shownKey(path)), found \(found())")
         }
         pos += 1
         skipSpaces()

@@ -184,10 +184,13 @@ struct TableRules {
             file, line, "key `\(name)` is already \(value.typeName) (line \(keyLine)); it cannot also be a table")
     }
 
-    private func dotted(_ path: [String]) -> String {
+    /// A key path as it is written in TOML, so a message quoting it stays on one line whatever the key holds.
+    static func dotted(_ path: [String]) -> String {
         path.map { key in
             let bare = !key.isEmpty && key.utf8.allSatisfy { Parser.isBareKeyByte($0) }
-            return bare ? key : "\"\(key)\""
+            return bare ? key : TOML.quoted(key)
         }.joined(separator: ".")
     }
+
+    private func dotted(_ path: [String]) -> String { Self.dotted(path) }
 }

@@ -9,6 +9,11 @@ public struct ConsensusDriver: Sendable {
         public let description: String
     }
 
+    /// The signer answered with an error reply instead of a signature (double sign, chain id, ...).
+    public struct Refused: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     public let chainID: String
     /// Vote extensions are on: the node expects an extension signature on non-nil precommits only (a v1 node
     /// then asks for it with `skip_extension_signing` unset on precommits).
@@ -78,7 +83,7 @@ public struct ConsensusDriver: Sendable {
         guard case .signedVoteResponse(let signed, let error) = reply else {
             throw Failure(description: "expected SignedVoteResponse, got \(reply)")
         }
-        if let error { throw Failure(description: error.description) }
+        if let error { throw Refused(description: error.description) }
         try verify(signed, skippedExtension: skip)
         return signed
     }
@@ -128,7 +133,7 @@ public struct ConsensusDriver: Sendable {
         guard case .signedProposalResponse(let signed, let error) = reply else {
             throw Failure(description: "expected SignedProposalResponse, got \(reply)")
         }
-        if let error { throw Failure(description: error.description) }
+        if let error { throw Refused(description: error.description) }
         guard let pk = publicKey, pk.isValidSignature(signed.signature, for: SignBytes.proposal(signed, chainID: chainID)) else {
             throw Failure(description: "proposal signature does not verify at height \(height)")
         }

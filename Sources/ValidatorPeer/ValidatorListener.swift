@@ -29,17 +29,15 @@ public final class ValidatorListener: @unchecked Sendable {
     public var peerID: String { SecretConnection.peerID(of: identity.publicKey) }
 
     /// Waits for the signer to dial in and completes the handshake. `dialect` is the node's decoder:
-    /// `.v1` plays a CometBFT v1 node. Reads, writes and the handshake time out after `ioTimeout` (default:
-    /// `timeout`).
-    public func accept(timeout: Double = 10, ioTimeout: Double? = nil, dialect: PrivvalMessage.Dialect = .legacy) throws
-        -> ValidatorConnection
-    {
+    /// `.v1` plays a CometBFT v1 node. Reads and writes on the connection then time out after `ioTimeout`
+    /// (default: `timeout`).
+    public func accept(timeout: Double = 10, ioTimeout: Double? = nil,
+                       dialect: PrivvalMessage.Dialect = .legacy) throws -> ValidatorConnection {
         let socket = try listener.accept(timeout: timeout)
-        let io = ioTimeout ?? timeout
-        socket.setTimeouts(read: io, write: io)
+        socket.setTimeouts(read: ioTimeout ?? timeout, write: ioTimeout ?? timeout)
         if isTCP {
             let started = ContinuousClock.now
-            let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: io)
+            let secure = try SecretConnection.handshake(over: socket, identity: identity, timeout: ioTimeout ?? timeout)
             return ValidatorConnection(stream: secure, signerPeerID: secure.remotePeerID, dialect: dialect,
                                        handshake: ContinuousClock.now - started)
         }

@@ -126,7 +126,9 @@ struct ConfigParser {
             config.privateKey = k
         case "address":
             for item in list(value) {
-                guard let c = CIDR(item) else { throw bad("`\(item)' is not an address like 10.200.0.1/24") }
+                guard let c = CIDR(item) else {
+                    throw bad("`\(Redaction.scrub(item))' is not an address like 10.200.0.1/24")
+                }
                 config.addresses.append(c)
             }
         case "listenport":
@@ -177,7 +179,9 @@ struct ConfigParser {
             peer?.presharedKey = k
         case "allowedips":
             for item in list(value) {
-                guard let c = CIDR(item) else { throw bad("`\(item)' is not a prefix like 10.200.0.2/32") }
+                guard let c = CIDR(item) else {
+                    throw bad("`\(Redaction.scrub(item))' is not a prefix like 10.200.0.2/32")
+                }
                 peer?.allowedIPs.append(c)
             }
         case "endpoint":

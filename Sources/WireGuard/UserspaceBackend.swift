@@ -39,7 +39,7 @@ public struct UserspaceBackend: WireGuardBackend {
         let response = try exchange(interface, request)
         guard let e = UAPI.errno(of: response) else { throw WireGuardError.uapi(interface, "set: no errno= trailer") }
         guard e == 0 else {
-            throw WireGuardError.uapi(interface, "set refused with errno=\(e) (\(String(cString: strerror(abs(e)))))")
+            throw WireGuardError.uapi(interface, "set refused with \(UAPI.describe(errno: e))")
         }
     }
 
@@ -117,5 +117,13 @@ extension UserspaceBackend {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
+    }
+}
+
+extension UAPI {
+    /// `errno=N` as an operator reads it. wireguard-go sends a negative errno; the magnitude is taken without
+    /// `abs`, which traps on Int32.min, a value a broken or hostile peer on the socket can send.
+    static func describe(errno e: Int32) -> String {
+        "errno=\(e) (\(String(cString: strerror(Int32(clamping: e.magnitude)))))"
     }
 }

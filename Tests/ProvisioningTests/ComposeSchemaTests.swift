@@ -89,7 +89,8 @@ enum ComposeFiles {
 struct ComposeSchemaTests {
     @Test func theExpectedComposeFilesExist() {
         #expect(ComposeFiles.all == [
-            "dev/compose.yml", "monitoring/compose.yml", "signer/compose.yml", "validator/compose.yml",
+            "dev/compose.yml", "dev/testnode.compose.yml", "monitoring/compose.yml", "signer/compose.yml",
+            "validator/compose.yml",
         ])
     }
 

@@ -83,6 +83,9 @@ struct UAPITests {
         #expect(UAPI.errno(of: Array("errno=-22\n\n".utf8)) == -22)
         #expect(UAPI.errno(of: Array("errno=0\n\n".utf8)) == 0)
         #expect(UAPI.errno(of: Array("\n\n".utf8)) == nil)
+        #expect(UAPI.describe(errno: -22) == "errno=-22 (Invalid argument)")
+        // Int32.min has no positive twin: abs() would trap the signer on this reply.
+        #expect(UAPI.describe(errno: Int32.min).hasPrefix("errno=-2147483648 (Unknown error"))
         #expect(UAPI.isComplete(Array("errno=0\n\n".utf8)))
         #expect(!UAPI.isComplete(Array("errno=0\n".utf8)))
         #expect(throws: WireGuardError(code: .uapi, reason: "")) {

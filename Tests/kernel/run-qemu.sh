@@ -83,27 +83,8 @@ fi
 work=$(mktemp -d /tmp/sigil-kernel.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 root="$work/root"
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib/modules,etc,proc,sys,dev,tmp,run,root,cfg}
-mkdir -p "$root/var" && ln -s /run "$root/var/run"
-
-# Copies a dynamically linked program and every library ldd resolves for it, at the same paths.
-copy_program() {
-    local src=$1 dst=$2 libs lib
-    install -D -m 0755 "$src" "$root$dst"
-    libs=$(ldd "$src") || die "ldd $src failed"
-    if grep -q 'not found' <<<"$libs"; then
-        die "$src needs a library that is not installed: $(grep 'not found' <<<"$libs" | tr -s ' \t' ' ')"
-    fi
-    for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<<"$libs"); do
-        [ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
-    done
-}
-
-install -m 0755 /bin/busybox "$root/bin/busybox"
-for applet in $(/bin/busybox --list); do
-    case $applet in busybox | ip) continue ;; esac
-    ln -s busybox "$root/bin/$applet"
-done
+. "$here/initramfs.sh"
+install_busybox
 copy_program /usr/sbin/ip /usr/sbin/ip
 copy_program "$(command -v wg)" /usr/bin/wg
 copy_program "$SIGIL_BIN" /usr/bin/sigil
@@ -112,29 +93,6 @@ copy_program "$SIGIL_BIN" /usr/bin/sigil
 # Modules: wireguard and veth plus everything `modinfo -F depends` pulls in, dependencies first.
 declare -A seen=()
 order=()
-add_module() {
-    local name=$1 file dep deps
-    [ -n "${seen[$name]:-}" ] && return 0
-    seen[$name]=1
-    file=$(modinfo -k "$kver" -n "$name" 2>/dev/null) ||
-        die "kernel $kver has no module $name" "apt-get install -y linux-image-$kver"
-    [ "$file" = "(builtin)" ] && return 0
-    deps=$(modinfo -k "$kver" -F depends "$name")
-    for dep in ${deps//,/ }; do
-        add_module "$dep"
-    done
-    local base
-    base=$(basename "$file")
-    base=${base%%.ko*}
-    case $file in
-        *.ko) cp "$file" "$root/lib/modules/$base.ko" ;;
-        *.ko.xz) need xz xz-utils; xz -dc "$file" >"$root/lib/modules/$base.ko" ;;
-        *.ko.zst) need zstd zstd; zstd -qdc "$file" >"$root/lib/modules/$base.ko" ;;
-        *.ko.gz) gzip -dc "$file" >"$root/lib/modules/$base.ko" ;;
-        *) die "unknown module format: $file" ;;
-    esac
-    order+=("$base")
-}
 add_module wireguard
 add_module veth
 printf '%s\n' "${order[@]}" >"$root/etc/modules.order"
@@ -145,7 +103,7 @@ install -m 0755 "$here/steps.sh" "$root/steps.sh"
 echo "${SIGIL_KERNEL_VERBOSE:-0}" >"$root/etc/verbose"
 
 initrd="$work/initrd.gz"
-(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$initrd"
+pack_initramfs "$initrd"
 say "kernel $kver, modules: ${order[*]}"
 say "initramfs $(du -h "$initrd" | cut -f1) with $SIGIL_BIN ${SIGIL_TEST_BIN:-(no test binary)}"
 say "booting (accel $accel, timeout ${timeout_s}s)"

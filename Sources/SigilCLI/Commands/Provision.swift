@@ -20,6 +20,7 @@ struct Provision: ParsableCommand {
     @Option(help: "WireGuard interface name.") var interface = "wg0"
     @Option(help: "CometBFT privval protocol of the node (sekaid: v0.37).") var protocolVersion = "v0.37"
     @Option(help: "Where the signer bundle will be installed on machine B.") var signerHome = "/etc/sigil"
+    @Option(help: "Where the validator bundle will be installed on machine A.") var validatorHome = "/etc/sigil"
     @Option(help: "Output directory; bundles go to <out>/validator and <out>/signer.") var out = "sigil-bundles"
     @Option(help: "Write only this machine's bundle (validator or signer).") var role: BundleRole?
     @Option(help: "With --role: this machine's WireGuard private key file.") var privateKey: String?
@@ -52,7 +53,7 @@ struct Provision: ParsableCommand {
             chainID: chainId, validatorEndpoint: validatorEndpoint, signerEndpoint: signerEndpoint, subnet: subnet,
             privvalPort: port, interface: interface, protocolVersion: protocolVersion)
         let keys = try role.map { try splitKeys($0) } ?? LinkKeys.generateBoth()
-        let plan = BundlePlan(request: request, keys: keys, signerHome: signerHome)
+        let plan = BundlePlan(request: request, keys: keys, signerHome: signerHome, validatorHome: validatorHome)
         let roles = role.map { [$0] } ?? BundleRole.allCases
         let planned = try roles.map { ($0, try plan.files(for: $0)) }
         for (r, _) in planned { try BundleWriter.checkAbsent("\(out)/\(r.rawValue)") }

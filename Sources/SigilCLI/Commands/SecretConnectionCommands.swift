@@ -76,7 +76,7 @@ struct SecretConnectionCommand: ParsableCommand {
                 let message = Random.bytes(size)
                 try writeMessage(conn, message)
                 guard try readMessage(conn) == Array(message.reversed()) else {
-                    throw SCCommandError("echo from \(conn.remotePeerID) did not match the \(size) bytes sent")
+                    throw CommandError("echo from \(conn.remotePeerID) did not match the \(size) bytes sent")
                 }
                 say("ok \(size)")
             }
@@ -104,11 +104,6 @@ private func readMessage(_ conn: SecretConnection) throws -> [UInt8]? {
         return nil
     }
     let n = header.reduce(0) { $0 << 8 | Int($1) }
-    guard n <= 1 << 24 else { throw SCCommandError("peer announced a \(n)-byte message; the limit is 16 MiB") }
+    guard n <= 1 << 24 else { throw CommandError("peer announced a \(n)-byte message; the limit is 16 MiB") }
     return try conn.readExactly(n)
-}
-
-private struct SCCommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,282 @@
+import Foundation
+import Privval
+import Testing
+import TestSupport
+import ValidatorPeer
+
+/// Deliverable: every system call of the state write fails in turn, injected by Debian's strace into the real
+/// `sigil start` (`strace -f -p PID --inject=SYSCALL:error=ERR:when=N`, attached for one request, then detached).
+/// Each time: no signature leaves, the node gets an error reply naming the failed call, the signer stays up on
+/// the same connection, and once strace is gone the same request signs with the state intact.
+@Suite(.serialized)
+struct StateWriteFaultTests {
+    static let strace = "/usr/bin/strace"
+
+    /// One system call of the state write, as a signing run under `strace -e trace=file,desc` shows it.
+    struct WriteCall: CustomStringConvertible {
+        let label: String
+        /// The name strace prints and `--inject` takes (`rename` or `renameat2`, depending on libc).
+        let syscall: String
+        /// Which invocation of `syscall` in the signing thread, counted from the attach.
+        let ordinal: Int
+        /// The call happens after the rename: the file may already hold the new (never released) state.
+        let afterRename: Bool
+        var description: String { "\(label): \(syscall) #\(ordinal)" }
+    }
+
+    /// Realistic failures per call: a dying disk (EIO), a full disk (ENOSPC), a quota (EDQUOT), a file system
+    /// remounted read-only after an error (EROFS).
+    static let errors: [String: [String]] = [
+        "create temp file": ["EIO", "ENOSPC", "EDQUOT", "EROFS"],
+        "write temp file": ["EIO", "ENOSPC", "EDQUOT"],
+        "fsync temp file": ["EIO", "ENOSPC", "EDQUOT"],
+        "rename over state file": ["EIO", "ENOSPC", "EDQUOT", "EROFS"],
+        "open directory": ["EIO"],
+        "fsync directory": ["EIO", "ENOSPC"],
+    ]
+    static let strerror = [
+        "EIO": "Input/output error", "ENOSPC": "No space left on device", "EDQUOT": "Disk quota exceeded",
+        "EROFS": "Read-only file system", "ENOLCK": "No locks available",
+    ]
+
+    static func available() throws -> Bool {
+        if FileManager.default.isExecutableFile(atPath: strace) { return true }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("strace not found: apt-get install -y strace (scripts/deps.sh test)")
+        }
+        return false
+    }
+
+    struct Rig {
+        let home: SignerEndToEndTests.Home
+        let listener: ValidatorListener
+        let sigil: Child
+        let conn: ValidatorConnection
+        let driver: ConsensusDriver
+
+        init() throws {
+            home = try SignerEndToEndTests.Home()
+            listener = try ValidatorListener(unixPath: home.dir.path("privval.sock"))
+            try home.writeConfig(addr: listener.address, extensions: false)
+            // The [[validator]] table is the file's last: a long read timeout, so a slow strace attach on a
+            // loaded machine does not make the signer drop the idle connection.
+            let config = try FileHandle(forWritingTo: URL(fileURLWithPath: home.config))
+            config.seekToEndOfFile()
+            config.write(Data("timeout = 300\n".utf8))
+            try config.close()
+            (sigil, conn, driver) = try home.startSigning(listener, ioTimeout: 300)
+        }
+
+        var pid: Int32 { sigil.process.processIdentifier }
+        var stateDir: String { URL(fileURLWithPath: home.stateFile).deletingLastPathComponent().path }
+
+        func prevote(_ height: Int64, variant: String = "") -> Vote {
+            let block = ConsensusDriver.blockID(height: height, variant: variant)
+            return ConsensusDriver.vote(.prevote, height: height, blockID: block)
+        }
+
+        /// Attaches strace to every thread of the running signer and waits until all are traced.
+        func attach(_ arguments: [String]) throws -> Child {
+            let tracer = try Child(URL(fileURLWithPath: StateWriteFaultTests.strace),
+                                   ["-f", "-qq", "-p", "\(pid)"] + arguments)
+            let attached = eventually(timeout: 30) { Self.tracedThreads(pid) == Self.threads(pid).count }
+            #expect(attached, "strace did not attach to every thread of pid \(pid): \(tracer.output)")
+            return tracer
+        }
+
+        /// Ends strace and waits until no thread is traced any more. SIGKILL, not SIGINT: Foundation starts
+        /// children with SIGINT blocked, so strace never sees it. The kernel detaches the tracees of a dead
+        /// tracer; strace attached with -p, so it did not ask for them to die with it (PTRACE_O_EXITKILL). The
+        /// signer is idle in recv by then, with no tampered call half done.
+        func detach(_ tracer: Child) {
+            tracer.kill(SIGKILL)
+            tracer.wait()
+            #expect(eventually(timeout: 30) { Self.tracedThreads(pid) == 0 }, "strace did not detach")
+        }
+
+        static func threads(_ pid: Int32) -> [String] {
+            (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        }
+
+        static func tracedThreads(_ pid: Int32) -> Int {
+            threads(pid).filter { tid in
+                let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8)) ?? ""
+                return status.split(separator: "\n").contains { $0.hasPrefix("TracerPid:") && !$0.hasSuffix("\t0") }
+            }.count
+        }
+    }
+
+    @Test func eachStateWriteSyscallFailingWithholdsTheSignatureAndTheSignerRecovers() throws {
+        guard try Self.available() else { return }
+        let rig = try Rig()
+        defer { rig.sigil.kill(SIGKILL); rig.listener.close(); rig.home.dir.remove() }
+        var height: Int64 = 1
+        _ = try rig.driver.signVote(rig.conn, rig.prevote(height))
+
+        // Find the calls first: trace one signing run the way an operator would (-e trace=file,desc).
+        height += 1
+        let traceDir = rig.home.dir.path("trace")
+        try FileManager.default.createDirectory(atPath: traceDir, withIntermediateDirectories: true)
+        let tracer = try rig.attach(["-ff", "-o", "\(traceDir)/t", "-e", "trace=file,desc"])
+        _ = try rig.driver.signVote(rig.conn, rig.prevote(height))
+        rig.detach(tracer)
+        let calls = try Self.stateWriteCalls(traceDir: traceDir)
+        print("state-write syscalls (strace -f -e trace=file,desc): "
+            + calls.map(\.description).joined(separator: ", "))
+        let documented = ["create temp file", "write temp file", "fsync temp file", "rename over state file",
+                          "open directory", "fsync directory"]
+        #expect(calls.map(\.label) == documented, "the state write is not the documented one")
+
+        var injected = 0
+        for call in calls {
+            for errno in Self.errors[call.label] ?? [] {
+                height += 1
+                try injectOnce(rig, call, errno, height: height)
+                injected += 1
+            }
+        }
+        print("state-write fault injection: \(injected) faults over \(calls.count) syscalls, "
+            + "signer pid \(rig.pid) stayed up")
+        #expect(rig.sigil.process.isRunning)
+    }
+
+    func injectOnce(_ rig: Rig, _ call: WriteCall, _ errno: String, height: Int64) throws {
+        let what = "\(errno) on \(call)"
+        let before = try Data(contentsOf: URL(fileURLWithPath: rig.home.stateFile))
+        let log = rig.home.dir.path("inject.log")
+        let tracer = try rig.attach(["-o", log, "-e", "trace=\(call.syscall)",
+                                     "--inject=\(call.syscall):error=\(errno):when=\(call.ordinal)"])
+        let vote = rig.prevote(height)
+        let reply = try rig.conn.request(.signVoteRequest(vote, chainID: rig.home.chain))
+        rig.detach(tracer)
+        let trace = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(trace.contains("(INJECTED)"), "\(what): strace injected nothing:\n\(trace)")
+
+        guard case .signedVoteResponse(let signed, let error) = reply else {
+            Issue.record("\(what): expected a SignedVoteResponse, got \(reply)")
+            return
+        }
+        #expect(signed.signature.isEmpty, "\(what): a signature left although its state was not saved")
+        let text = error?.description ?? ""
+        #expect(text.contains("withheld") && text.contains(Self.strerror[errno] ?? errno),
+                "\(what): error reply `\(text)`")
+        #expect(rig.sigil.process.isRunning, "\(what): the signer died")
+        #expect(try rig.conn.request(.pingRequest) == .pingResponse, "\(what): the connection did not stay up")
+
+        let after = try Data(contentsOf: URL(fileURLWithPath: rig.home.stateFile))
+        if call.afterRename {
+            // The rename happened: the file holds the unreleased state or the old one, whole either way.
+            let hrs = try Self.stateHeight(after)
+            #expect(hrs == height || after == before, "\(what): state file is neither the old nor the new state")
+        } else {
+            #expect(after == before, "\(what): the state file changed although the write failed")
+        }
+        #expect(CrashCampaignTests.tempFiles(in: rig.stateDir).isEmpty, "\(what): temp file left behind")
+
+        // The fault is gone: the same request signs, and the saved state refuses another block there.
+        let again = try rig.driver.signVote(rig.conn, vote)
+        #expect(!again.signature.isEmpty)
+        #expect(try Self.stateHeight(Data(contentsOf: URL(fileURLWithPath: rig.home.stateFile))) == height)
+        let fork = rig.prevote(height, variant: "-fork")
+        let forkReply = try rig.conn.request(.signVoteRequest(fork, chainID: rig.home.chain))
+        if case .signedVoteResponse(let v, let e) = forkReply {
+            #expect(v.signature.isEmpty && e != nil, "\(what): a conflicting vote was signed after recovery")
+        }
+    }
+
+    /// FilePV's file keeps the height as a JSON string.
+    static func stateHeight(_ data: Data) throws -> Int64 {
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return Int64(object?["height"] as? String ?? "") ?? -1
+    }
+
+    /// Reads the per-thread traces of one signing run and picks out the state write in the signing thread.
+    static func stateWriteCalls(traceDir: String) throws -> [WriteCall] {
+        for name in try FileManager.default.contentsOfDirectory(atPath: traceDir) {
+            let lines = try String(contentsOfFile: "\(traceDir)/\(name)", encoding: .utf8).split(separator: "\n")
+            guard lines.contains(where: { $0.contains(".tmp-") && $0.contains("O_EXCL") }) else { continue }
+            var counts: [String: Int] = [:]
+            var calls: [WriteCall] = []
+            var tempFD: String?
+            var dirFD: String?
+            var renamed = false
+            for line in lines {
+                guard let paren = line.firstIndex(of: "(") else { continue }
+                let syscall = String(line[..<paren])
+                counts[syscall, default: 0] += 1
+                let args = line[line.index(after: paren)...]
+                let result = line.split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespaces) }
+                func add(_ label: String) {
+                    calls.append(WriteCall(label: label, syscall: syscall, ordinal: counts[syscall]!,
+                                           afterRename: renamed))
+                }
+                if syscall.hasPrefix("open"), line.contains(".tmp-"), line.contains("O_EXCL") {
+                    tempFD = result
+                    add("create temp file")
+                } else if let fd = tempFD, syscall == "write", args.hasPrefix("\(fd),") {
+                    add("write temp file")
+                } else if let fd = tempFD, syscall == "fsync" || syscall == "fdatasync", args.hasPrefix("\(fd))") {
+                    add("fsync temp file")
+                    tempFD = nil
+                } else if syscall.hasPrefix("rename"), line.contains(".tmp-") {
+                    add("rename over state file")
+                    renamed = true
+                } else if renamed, syscall.hasPrefix("open"), line.contains("O_DIRECTORY") {
+                    dirFD = result
+                    add("open directory")
+                } else if let fd = dirFD, syscall == "fsync" || syscall == "fdatasync", args.hasPrefix("\(fd))") {
+                    add("fsync directory")
+                    dirFD = nil
+                }
+            }
+            return calls
+        }
+        Issue.record("no thread in \(traceDir) created the state temp file")
+        return []
+    }
+}
+
+/// `flock` runs once, when the signer takes the chain's state lock at start, not in each write: a failing
+/// lock must stop the signer before it dials anyone, with one line naming the lock file and the error.
+@Suite(.serialized)
+struct StateLockFaultTests {
+    @Test(arguments: ["ENOLCK", "EIO"])
+    func aFailingStateLockStopsTheSignerBeforeItSigns(_ errno: String) throws {
+        guard try StateWriteFaultTests.available() else { return }
+        let home = try SignerEndToEndTests.Home()
+        let listener = try ValidatorListener(unixPath: home.dir.path("privval.sock"))
+        defer { listener.close(); home.dir.remove() }
+        try home.writeConfig(addr: listener.address, extensions: false)
+        let log = home.dir.path("flock.log")
+        let traced = try Child(URL(fileURLWithPath: StateWriteFaultTests.strace),
+                               ["-f", "-qq", "-o", log, "-e", "trace=flock", "--inject=flock:error=\(errno)",
+                                Built.sigil.path, "start", "-c", home.config])
+        let status = traced.wait(timeout: 60)
+        #expect(status != nil && status != 0, "the signer must not run without its state lock: \(traced.output)")
+        let message = StateWriteFaultTests.strerror[errno]!
+        // The pipe may still hold the last line after the process exited.
+        _ = eventually(timeout: 10) { traced.stderr.contains(message) }
+        #expect(traced.stderr.contains("\(home.stateFile).lock") && traced.stderr.contains(message), "\(traced.stderr)")
+        #expect(!traced.stderr.contains("held by"), "a failed flock is not another signer: \(traced.stderr)")
+        #expect(try String(contentsOfFile: log, encoding: .utf8).contains("(INJECTED)"))
+        #expect(!FileManager.default.fileExists(atPath: home.stateFile), "nothing written without the lock")
+
+        // Without the fault the same config starts and signs.
+        let (sigil, conn, driver) = try home.startSigning(listener)
+        defer { sigil.kill(SIGKILL) }
+        _ = try driver.runHeight(conn, height: 1)
+    }
+}
+
+extension SignerEndToEndTests.Home {
+    /// Starts `sigil start`, waits for it to dial `listener` and fetches its key: a signer ready for requests.
+    func startSigning(_ listener: ValidatorListener, ioTimeout: Double? = nil)
+        throws -> (Child, ValidatorConnection, ConsensusDriver)
+    {
+        let sigil = try start()
+        let conn = try listener.accept(timeout: 60, ioTimeout: ioTimeout)
+        var driver = ConsensusDriver(chainID: chain)
+        _ = try driver.fetchPublicKey(conn)
+        return (sigil, conn, driver)
+    }
+}
