@@ -99,6 +99,7 @@ struct SystemFileSystem: StateFileSystem {
     }
 
     func fdatasync(_ fd: Int32, path: String) throws(SystemCallError) {
+        if UnsafeTestSwitch.skipFsync { return }
         if retrying({ Glibc.fdatasync(fd) }) != 0 { throw SystemCallError(call: "fdatasync", path: path, errno: errno) }
     }
 
@@ -118,8 +119,9 @@ func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
     }
 }
 
-/// `SIGIL_TEST_UNSAFE_SKIP_FSYNC=1` makes every state write skip both of its fsync calls, so the power-cut
-/// campaign can show it catches a state write that is not durable (Docs/reliability.md). Test only: it is read
+/// `SIGIL_TEST_UNSAFE_SKIP_FSYNC=1` makes every state write skip its syncs (the journal record's fdatasync, the
+/// state file's two fsync calls), so the power-cut campaign can show it catches a state write that is not durable
+/// (Docs/reliability.md). Test only: it is read
 /// from the environment alone, never from a config file, and the signer warns loudly at start when it is set.
 enum UnsafeTestSwitch {
     static let variable = "SIGIL_TEST_UNSAFE_SKIP_FSYNC"
