@@ -27,6 +27,8 @@ struct StateWriteFaultTests {
         let beforeReply: Bool
         /// The call happens after the rename: the file may already hold the new state.
         let afterRename: Bool
+        /// The line strace printed for it.
+        let line: Substring
         var description: String { "\(label): \(syscall) #\(ordinal)" }
     }
 
@@ -39,6 +41,8 @@ struct StateWriteFaultTests {
         "create temp file": ["EIO", "ENOSPC", "EDQUOT", "EROFS"],
         "fsync temp file": ["EIO", "ENOSPC"],
         "rename over state file": ["EIO", "ENOSPC", "EROFS"],
+        // Not "write temp file": strace counts per thread, and the serving thread's first write is its reply.
+        "open directory": ["EIO"],
         "fsync directory": ["EIO"],
     ]
     /// The calls a signature's state write makes, in order (the journal's, then the state file's).
@@ -147,8 +151,8 @@ struct StateWriteFaultTests {
         _ = rig.stateFile(at: height)
         rig.detach(tracer)
         let calls = try Self.stateWriteCalls(traceDir: traceDir)
-        print("state-write syscalls (strace -f -e trace=file,desc): "
-            + calls.map(\.description).joined(separator: ", "))
+        print("state-write syscalls (strace -f -e trace=file,desc):\n"
+            + calls.map { "  \($0.label): \($0.line)" }.joined(separator: "\n"))
         #expect(calls.map(\.label) == Self.documented, "the state write is not the documented one")
 
         var injected = 0
@@ -283,7 +287,7 @@ struct StateWriteFaultTests {
             counts[t.syscall, default: 0] += 1
             func add(_ label: String) {
                 calls.append(WriteCall(label: label, syscall: t.syscall, ordinal: counts[t.syscall]!,
-                                       beforeReply: true, afterRename: false))
+                                       beforeReply: true, afterRename: false, line: line))
             }
             if t.syscall == "pwrite64", line.contains("SIGILJ1") {
                 journalFD = t.args.split(separator: ",").first.map(String.init)
@@ -311,7 +315,7 @@ struct StateWriteFaultTests {
             counts[t.syscall, default: 0] += 1
             func add(_ label: String) {
                 calls.append(WriteCall(label: label, syscall: t.syscall, ordinal: counts[t.syscall]!,
-                                       beforeReply: false, afterRename: renamed))
+                                       beforeReply: false, afterRename: renamed, line: line))
             }
             if t.syscall.hasPrefix("open"), line.contains(".tmp-"), line.contains("O_EXCL") {
                 tempFD = t.result

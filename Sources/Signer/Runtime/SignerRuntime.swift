@@ -40,7 +40,9 @@ public final class SignerRuntime: @unchecked Sendable {
             let (state, warnings) = try ChainState.open(chainID: chain.id, path: chain.stateFile)
             for w in warnings { keyring.warning("\(w)") }
             state.whenStateFileFails { error in
-                keyring.warning("\(error.description); the journal beside it holds the state and signing goes on; fix the disk and the state file catches up at the next signature")
+                let goesOn = "the journal beside it holds the state and signing goes on; fix the disk and the state "
+                    + "file catches up at the next signature"
+                keyring.warning("\(error.description); \(goesOn)")
             }
             chains[chain.id] = (key, state, chain)
         }
