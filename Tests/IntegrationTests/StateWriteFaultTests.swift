@@ -25,8 +25,6 @@ struct StateWriteFaultTests {
         let ordinal: Int
         /// In the thread serving the node, before the reply (the journal); else in the state-file writer, after it.
         let beforeReply: Bool
-        /// The call happens after the rename: the file may already hold the new state.
-        let afterRename: Bool
         /// The line strace printed for it.
         let line: Substring
         var description: String { "\(label): \(syscall) #\(ordinal)" }
@@ -278,65 +276,68 @@ struct StateWriteFaultTests {
         }
     }
 
-    static func journalCalls(_ lines: [Substring]) -> [WriteCall] {
+    /// Numbers a thread's calls per system call (as strace's `when=` counts them) and keeps the ones `label` names.
+    static func calls(in lines: [Substring], beforeReply: Bool, label: (TraceLine, Substring) -> String?)
+        -> [WriteCall]
+    {
         var counts: [String: Int] = [:]
         var calls: [WriteCall] = []
-        var journalFD: String?
         for line in lines {
             guard let t = TraceLine(line) else { continue }
             counts[t.syscall, default: 0] += 1
-            func add(_ label: String) {
-                calls.append(WriteCall(label: label, syscall: t.syscall, ordinal: counts[t.syscall]!,
-                                       beforeReply: true, afterRename: false, line: line))
-            }
-            if t.syscall == "pwrite64", line.contains("SIGILJ1") {
-                journalFD = t.args.split(separator: ",").first.map(String.init)
-                add("write journal record")
-            } else if let fd = journalFD, t.syscall == "fdatasync" || t.syscall == "fsync", t.args.hasPrefix("\(fd))") {
-                add("sync journal record")
-            } else if let fd = journalFD, t.syscall.contains("stat"), t.args.hasPrefix("\(fd),") {
-                add("fstat journal")
-            } else if journalFD != nil, t.syscall.contains("stat"), line.contains(".journal\"") {
-                add("stat journal path")
-                journalFD = nil
-            }
+            guard let name = label(t, line) else { continue }
+            calls.append(WriteCall(label: name, syscall: t.syscall, ordinal: counts[t.syscall]!,
+                                   beforeReply: beforeReply, line: line))
         }
         return calls
     }
 
+    static func journalCalls(_ lines: [Substring]) -> [WriteCall] {
+        var journalFD: String?
+        return calls(in: lines, beforeReply: true) { t, line in
+            if t.syscall == "pwrite64", line.contains("SIGILJ1") {
+                journalFD = t.args.split(separator: ",").first.map(String.init)
+                return "write journal record"
+            }
+            guard let fd = journalFD else { return nil }
+            if t.syscall == "fdatasync" || t.syscall == "fsync", t.args.hasPrefix("\(fd))") {
+                return "sync journal record"
+            }
+            if t.syscall.contains("stat"), t.args.hasPrefix("\(fd),") { return "fstat journal" }
+            if t.syscall.contains("stat"), line.contains(".journal\"") {
+                journalFD = nil
+                return "stat journal path"
+            }
+            return nil
+        }
+    }
+
     static func stateFileCalls(_ lines: [Substring]) -> [WriteCall] {
-        var counts: [String: Int] = [:]
-        var calls: [WriteCall] = []
         var tempFD: String?
         var dirFD: String?
         var renamed = false
-        for line in lines {
-            guard let t = TraceLine(line) else { continue }
-            counts[t.syscall, default: 0] += 1
-            func add(_ label: String) {
-                calls.append(WriteCall(label: label, syscall: t.syscall, ordinal: counts[t.syscall]!,
-                                       beforeReply: false, afterRename: renamed, line: line))
-            }
+        return calls(in: lines, beforeReply: false) { t, line in
+            let synced = t.syscall == "fsync" || t.syscall == "fdatasync"
             if t.syscall.hasPrefix("open"), line.contains(".tmp-"), line.contains("O_EXCL") {
                 tempFD = t.result
-                add("create temp file")
+                return "create temp file"
             } else if let fd = tempFD, t.syscall == "write", t.args.hasPrefix("\(fd),") {
-                add("write temp file")
-            } else if let fd = tempFD, t.syscall == "fsync" || t.syscall == "fdatasync", t.args.hasPrefix("\(fd))") {
-                add("fsync temp file")
+                return "write temp file"
+            } else if let fd = tempFD, synced, t.args.hasPrefix("\(fd))") {
                 tempFD = nil
+                return "fsync temp file"
             } else if t.syscall.hasPrefix("rename"), line.contains(".tmp-") {
-                add("rename over state file")
                 renamed = true
+                return "rename over state file"
             } else if renamed, t.syscall.hasPrefix("open"), line.contains("O_DIRECTORY") {
                 dirFD = t.result
-                add("open directory")
-            } else if let fd = dirFD, t.syscall == "fsync" || t.syscall == "fdatasync", t.args.hasPrefix("\(fd))") {
-                add("fsync directory")
+                return "open directory"
+            } else if let fd = dirFD, synced, t.args.hasPrefix("\(fd))") {
                 dirFD = nil
+                return "fsync directory"
             }
+            return nil
         }
-        return calls
     }
 }
 
