@@ -147,6 +147,12 @@ struct SignerBadInputTests {
         var driver = ConsensusDriver(chainID: home.chain)
         _ = try driver.fetchPublicKey(conn)
         _ = try driver.runHeight(conn, height: 1)
+        // The state file follows the replies (the journal holds each state first): let it reach height 1.
+        #expect(eventually {
+            let text = (try? String(contentsOfFile: home.stateFile, encoding: .utf8)) ?? ""
+            return text.contains("\"height\": \"1\"") || text.contains("\"height\":\"1\"")
+        },
+                "the state file reaches height 1 before the trouble")
 
         try breakIt(stateDir)
         let vote = ConsensusDriver.vote(.prevote, height: 2, blockID: ConsensusDriver.blockID(height: 2))
