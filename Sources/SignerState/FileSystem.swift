@@ -17,10 +17,20 @@ protocol StateFileSystem: Sendable {
     func fdatasync(_ fd: Int32, path: String) throws(SystemCallError)
     /// Whether `path` still names the open file `fd` (not deleted, moved or replaced); throws when `path` is gone.
     func stillNames(_ path: String, _ fd: Int32) throws(SystemCallError) -> Bool
+    /// The same calls, syncing even under `UnsafeTestSwitch` (the journal's one-time creation).
+    func syncingAlways() -> any StateFileSystem
+}
+
+extension StateFileSystem {
+    func syncingAlways() -> any StateFileSystem { self }
 }
 
 /// The real thing: plain POSIX calls, retried on EINTR.
 struct SystemFileSystem: StateFileSystem {
+    var skipsSync = UnsafeTestSwitch.skipFsync
+
+    func syncingAlways() -> any StateFileSystem { SystemFileSystem(skipsSync: false) }
+
     func read(_ path: String, limit: Int) throws(SystemCallError) -> [UInt8]? {
         let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
@@ -63,7 +73,7 @@ struct SystemFileSystem: StateFileSystem {
     }
 
     func fsync(_ fd: Int32, path: String) throws(SystemCallError) {
-        if UnsafeTestSwitch.skipFsync { return }
+        if skipsSync { return }
         if retrying({ Glibc.fsync(fd) }) != 0 { throw SystemCallError(call: "fsync", path: path, errno: errno) }
     }
 
@@ -99,7 +109,7 @@ struct SystemFileSystem: StateFileSystem {
     }
 
     func fdatasync(_ fd: Int32, path: String) throws(SystemCallError) {
-        if UnsafeTestSwitch.skipFsync { return }
+        if skipsSync { return }
         if retrying({ Glibc.fdatasync(fd) }) != 0 { throw SystemCallError(call: "fdatasync", path: path, errno: errno) }
     }
 
@@ -121,7 +131,8 @@ func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
 
 /// `SIGIL_TEST_UNSAFE_SKIP_FSYNC=1` makes every state write skip its syncs (the journal record's fdatasync, the
 /// state file's two fsync calls), so the power-cut campaign can show it catches a state write that is not durable
-/// (Docs/reliability.md). Test only: it is read
+/// (Docs/reliability.md). The journal's one-time creation still syncs: a journal whose zeros were lost reads as
+/// damaged and stops the signer, which would end the campaign instead of showing the lost records. Test only: it is read
 /// from the environment alone, never from a config file, and the signer warns loudly at start when it is set.
 enum UnsafeTestSwitch {
     static let variable = "SIGIL_TEST_UNSAFE_SKIP_FSYNC"

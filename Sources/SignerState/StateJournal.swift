@@ -73,6 +73,7 @@ final class StateJournal: @unchecked Sendable {
     /// Zeros written to a temp file, synced, renamed into place, directory synced: the state file's own replace,
     /// so a crash leaves no half-sized journal and its temp name is cleaned up like the state file's.
     private static func create(_ path: String, _ fs: any StateFileSystem) throws(StateError) {
-        try StateFile(path: path, fs: fs).persist(bytes: [UInt8](repeating: 0, count: JournalRecord.fileSize))
+        let zeros = [UInt8](repeating: 0, count: JournalRecord.fileSize)
+        try StateFile(path: path, fs: fs.syncingAlways()).persist(bytes: zeros)
     }
 }
