@@ -39,6 +39,11 @@ public final class SignerRuntime: @unchecked Sendable {
             if let looked { keyring.warning("\(looked)") }
             let (state, warnings) = try ChainState.open(chainID: chain.id, path: chain.stateFile)
             for w in warnings { keyring.warning("\(w)") }
+            state.whenStateFileFails { error in
+                let goesOn = "the journal beside it holds the state and signing goes on; fix the disk and the state "
+                    + "file catches up at the next signature"
+                keyring.warning("\(error.description); \(goesOn)")
+            }
             chains[chain.id] = (key, state, chain)
         }
         let recorder = try makeRecorder(chains.mapValues { $0.1.lastSigned })
