@@ -149,6 +149,13 @@ public final class ChainState: @unchecked Sendable {
 
     /// Waits until the state file has caught up with every released signature.
     public func flushStateFile() { mirror.flush() }
+
+    /// For a graceful stop: waits out a signature in progress, writes the state file, and then keeps the chain's
+    /// lock for good, so no signature can start after that last write and the file matches the journal on exit.
+    public func closeForExit() {
+        lock.lock()
+        mirror.flush()
+    }
 }
 
 extension LastSignState {
