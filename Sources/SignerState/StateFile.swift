@@ -40,6 +40,15 @@ struct StateFile: Sendable {
 
     /// `persist` for a file in any shape (an export for another signer).
     func persist(bytes: [UInt8]) throws(StateError) {
+        do { try replace(bytes: bytes) } catch { throw StateError.persistFailed(path, error) }
+    }
+
+    /// `persist` with the failed system call as the error (the journal's mirror words its own message).
+    func replace(with state: LastSignState) throws(SystemCallError) {
+        try replace(bytes: StateFileFormat.encode(state))
+    }
+
+    private func replace(bytes: [UInt8]) throws(SystemCallError) {
         let temp = "\(directory)/.\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var tempExists = false
         do throws(SystemCallError) {
@@ -60,7 +69,7 @@ struct StateFile: Sendable {
             try fs.fsync(dir, path: directory)
         } catch {
             if tempExists { fs.unlink(temp) }
-            throw StateError.persistFailed(path, error)
+            throw error
         }
     }
 }
