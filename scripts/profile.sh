@@ -28,7 +28,9 @@ mkdir -p "$work"
 objcopy --strip-debug "$SIGIL" "$work/sigil"
 SIGIL=$work/sigil
 chain=sigil-profile-1
-demangle() { if command -v swift-demangle >/dev/null; then swift-demangle --simplified; else swift demangle --simplified; fi; }
+demangle() {
+    if command -v swift-demangle >/dev/null; then swift-demangle --simplified; else swift demangle --simplified; fi
+}
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
