@@ -4,7 +4,8 @@
 # the difference divided by the extra signatures is the per-signature figure, free of start-up and handshake.
 # Usage: scripts/profile.sh [SMALL_HEIGHTS LARGE_HEIGHTS]   (default 50 200; three signatures per height)
 # SIGIL=/path/to/sigil skips the build; PROFILE_DIR=DIR keeps the callgrind files there; TOP=N functions listed;
-# METRICS=1 adds a [metrics] listener, so recording metrics is on the path too (the production bundle has none).
+# METRICS=1 adds a [metrics] listener, so recording metrics is on the path too (the production bundle has none);
+# LOG_FORMAT=json logs JSON lines instead of TMKMS's text lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-50}
@@ -80,6 +81,9 @@ secret_key = "$home/secrets/identity.key"
 protocol_version = "v0.37"
 reconnect = true
 EOF
+    if [ -n "${LOG_FORMAT:-}" ]; then
+        printf '\n[logging]\nformat = "%s"\n' "$LOG_FORMAT" >>"$home/tmkms.toml"
+    fi
     if [ "${METRICS:-0}" = 1 ]; then
         printf '\n[metrics]\naddr = "127.0.0.1:%s"\n' $((20000 + RANDOM % 40000)) >>"$home/tmkms.toml"
     fi

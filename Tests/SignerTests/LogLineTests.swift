@@ -23,6 +23,33 @@ struct LogLineTests {
         #expect(TMKMSLogHandler.timestamp(parts, microseconds: t.6) == printf)
     }
 
+    /// `--log-format json` lines are built by hand too; JSONSerialization (what they were built with) is the oracle.
+    @Test func jsonLineIsWhatJSONSerializationWrites() throws {
+        let ascii = String(String.UnicodeScalarView((0..<0x80).map { Unicode.Scalar(UInt8($0)) }))
+        let messages = ["", "[c@tcp://10.0.0.1:26659] signed Prevote:ABCDEF0123 at h/r/s 5/0/2 (0 ms)", ascii,
+                        "\u{2028}\u{2029} é 😀 \u{FEFF} \u{7F}", "a/b \\ \"q\" \\\"", "line\r\nbreak\ttab"]
+        for message in messages {
+            let fields = ["timestamp": "2026-11-30T03:04:05.000006Z", "level": "ERROR", "target": "sigil::session",
+                          "message": message]
+            let oracle = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
+            let line = TMKMSLogHandler.jsonLine(timestamp: "2026-11-30T03:04:05.000006Z", level: "ERROR",
+                                                target: "sigil::session", message: message)
+            #expect(line == String(decoding: oracle, as: UTF8.self))
+        }
+        // Through a logger: the level loses the padding the text line has.
+        let lines = Mutex<[String]>([])
+        let logger = Logger(label: "sigil::session") { label in
+            TMKMSLogHandler(label: label, json: true, sink: { line in lines.withLock { $0.append(line) } })
+        }
+        logger.info("hello \"there\"")
+        let line = try #require(lines.withLock { $0.first })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+        #expect(object["level"] == "INFO")
+        #expect(object["message"] == "hello \"there\"")
+        #expect(object["target"] == "sigil::session")
+        #expect(object["timestamp"]?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z/) != nil)
+    }
+
     @Test func textLineHasTMKMSShape() throws {
         let lines = Mutex<[String]>([])
         var logger = Logger(label: "sigil::session") { label in

@@ -41,12 +41,46 @@ public struct TMKMSLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let time = Self.timestamp(), level = Self.level(event.level)
         guard json else { return sink("\(time) \(level) \(label): \(event.message)") }
-        let fields = ["timestamp": time, "level": level.trimmingCharacters(in: .whitespaces), "target": label,
-                      "message": "\(event.message)"]
-        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data()
-        sink(String(decoding: data, as: UTF8.self))
+        sink(Self.jsonLine(timestamp: time, level: String(level.drop { $0 == " " }), target: label,
+                           message: "\(event.message)"))
     }
+
+    /// `{"level":...,"message":...,"target":...,"timestamp":...}`, byte for byte what `JSONSerialization` writes
+    /// with `.sortedKeys` and `.withoutEscapingSlashes` (which cost about 280,000 instructions per line).
+    static func jsonLine(timestamp: String, level: String, target: String, message: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(message.utf8.count + target.utf8.count + 80)
+        for (i, (key, value)) in [("level", level), ("message", message), ("target", target),
+                                  ("timestamp", timestamp)].enumerated() {
+            out.append(i == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            appendJSONString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendJSONString(value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// JSONSerialization's escaping: quote and backslash, the short forms \b \t \n \f \r, other control characters
+    /// as \u00xx; everything else (slash, DEL, non-ASCII) as it is.
+    private static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), byte]
+            case 0x08: out += Array("\\b".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case 0x0A: out += Array("\\n".utf8)
+            case 0x0C: out += Array("\\f".utf8)
+            case 0x0D: out += Array("\\r".utf8)
+            case ..<0x20: out += Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 15)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func level(_ l: Logger.Level) -> String {
         switch l {
