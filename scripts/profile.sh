@@ -91,9 +91,19 @@ EOF
         "$SIGIL" start -c "$home/tmkms.toml" >"$home/signer.log" 2>&1 &
     local signer=$!
     pids+=("$signer")
+    # A signer that cannot start (bad config, busy metrics port) would leave testnode waiting forever.
+    while kill -0 "$node" 2>/dev/null; do
+        if ! kill -0 "$signer" 2>/dev/null; then
+            kill "$node" 2>/dev/null || true
+            echo "error: the signer exited early:" >&2
+            tail -5 "$home/signer.log" >&2
+            exit 1
+        fi
+        sleep 0.2
+    done
     local status=0
     wait "$node" || status=$?
-    # The signer would now redial forever: stop it at once (SIGTERM's default action; callgrind still writes).
+    # The signer would now redial forever: SIGTERM stops it cleanly, and callgrind writes its file.
     kill -TERM "$signer" 2>/dev/null || true
     wait "$signer" 2>/dev/null || true
     if [ "$status" -ne 0 ]; then
@@ -128,11 +138,16 @@ echo "run 1: $s1 signatures, $i1 instructions"
 echo "run 2: $s2 signatures, $i2 instructions"
 echo "instructions per signature: $(( (i2 - i1) / extra ))  (difference / $extra extra signatures)"
 echo
-echo "top $top functions by inclusive instructions per signature (difference of the two runs):"
 join -t $'\t' -j 1 -a 2 -e 0 -o 0,1.2,2.2 \
     <(inclusive "$work/small/callgrind.out" | sort -t $'\t' -k1,1) \
     <(inclusive "$work/large/callgrind.out" | sort -t $'\t' -k1,1) \
     | awk -F'\t' -v n="$extra" '{ d = ($3 - $2) / n; if (d > 0) printf "%10.0f  %s\n", d, $1 }' \
-    | sort -rn | head -n "$top" | demangle
+    | sort -rn | demangle >"$work/per-signature.txt"
+# The thread that answers the node; the rest is the state-file writer and the process's other threads.
+echo "of which the signing thread (ValidatorClient.run): $(grep -m1 ' ???:ValidatorClient.run()$' \
+    "$work/per-signature.txt" | awk '{ print $1 }')"
 echo
-echo "callgrind files: $work/small/callgrind.out $work/large/callgrind.out"
+echo "top $top functions by inclusive instructions per signature (difference of the two runs):"
+head -n "$top" "$work/per-signature.txt"
+echo
+echo "callgrind files: $work/small/callgrind.out $work/large/callgrind.out; every function: $work/per-signature.txt"
