@@ -4,24 +4,24 @@ import Glibc
 struct StateFile: Sendable {
     let path: String
     let fs: any StateFileSystem
+    /// Split once: every write names both, and searching the path each time cost more than the rest of the write.
+    let directory: String
+    let fileName: String
 
     init(path: String, fs: any StateFileSystem = SystemFileSystem()) {
         self.path = path
         self.fs = fs
+        if let slash = path.lastIndex(of: "/") {
+            directory = slash == path.startIndex ? "/" : String(path[..<slash])
+            fileName = String(path[path.index(after: slash)...])
+        } else {
+            directory = "."
+            fileName = path
+        }
     }
 
     /// A FilePV state file is under 1 KiB; anything past this is not one.
     static let maxSize = 64 * 1024
-
-    var directory: String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    var fileName: String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
-    }
 
     /// The stored state and its shape, or nil when there is no file.
     func load() throws(StateError) -> (LastSignState, StateFileFormat.Origin)? {

@@ -146,7 +146,10 @@ struct StateWriteFaultTests {
         try FileManager.default.createDirectory(atPath: traceDir, withIntermediateDirectories: true)
         let tracer = try rig.attach(["-ff", "-o", "\(traceDir)/t", "-e", "trace=file,desc"])
         _ = try rig.driver.signVote(rig.conn, rig.prevote(height))
+        // The new height shows once the file is renamed; the directory's fsync follows, so wait for the whole
+        // replace in the trace before strace goes.
         _ = rig.stateFile(at: height)
+        _ = eventually(timeout: 30) { Self.stateFileReplaceTraced(traceDir: traceDir) }
         rig.detach(tracer)
         let calls = try Self.stateWriteCalls(traceDir: traceDir)
         print("state-write syscalls (strace -f -e trace=file,desc):\n"
@@ -260,6 +263,15 @@ struct StateWriteFaultTests {
         if journal.isEmpty { Issue.record("no thread in \(traceDir) wrote a journal record") }
         if stateFile.isEmpty { Issue.record("no thread in \(traceDir) created the state temp file") }
         return journal + stateFile
+    }
+
+    /// True once a thread's trace in `traceDir` reaches the directory fsync that ends a state-file replace.
+    static func stateFileReplaceTraced(traceDir: String) -> Bool {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: traceDir)) ?? []
+        return names.contains { name in
+            let text = (try? String(contentsOfFile: "\(traceDir)/\(name)", encoding: .utf8)) ?? ""
+            return stateFileCalls(text.split(separator: "\n")).last?.label == "fsync directory"
+        }
     }
 
     /// A trace line split into its system call, its arguments and its result.
