@@ -3,7 +3,7 @@
 #
 #   scripts/etcd-cluster.sh start DIR [--members N] [--plain]   CA + certs (openssl), N members (default 3), waits
 #                                                               until every member answers `endpoint health`
-#   scripts/etcd-cluster.sh stop DIR                            ends every member (SIGTERM, then SIGKILL)
+#   scripts/etcd-cluster.sh stop DIR                            ends every member (SIGTERM, SIGKILL after 2 s)
 #   scripts/etcd-cluster.sh kill DIR N                          SIGKILLs member N (1-based)
 #   scripts/etcd-cluster.sh restart DIR N                       starts member N again on its data and ports
 #   scripts/etcd-cluster.sh ctl DIR ARGS...                     etcdctl against the cluster with its certs
@@ -47,7 +47,8 @@ new_cert() {  # new_cert DIR CA NAME CN USAGE: NAME.pem/NAME-key.pem signed by C
 alive() {  # an etcd process; a zombie (killed, not yet reaped) or a reused pid counts as gone
   local comm="" state=""
   [ -r "/proc/$1/stat" ] && read -r _ comm state _ <"/proc/$1/stat" 2>/dev/null
-  [ "$comm" = "(etcd)" ] && [ "$state" != Z ]
+  # (bash) and (setsid): a member between its fork and its exec.
+  case "$comm" in "(etcd)"|"(setsid)"|"(bash)") [ "$state" != Z ] ;; *) false ;; esac
 }
 
 free_ports() {  # free_ports COUNT: COUNT distinct loopback ports nobody listens on right now
@@ -61,7 +62,15 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 launch() {  # launch DIR N: runs member N from its saved command line, detached, output to member-N.log
   local dir=$1 n=$2 args=()
   mapfile -t args <"$dir/member-$n.cmd"
-  setsid etcd "${args[@]}" </dev/null >>"$dir/member-$n.log" 2>&1 &
+  (
+    # Whoever ran this script may wait for EOF on a descriptor it passed down (Swift's Process does): a member
+    # that outlives the script must not hold it.
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid etcd "${args[@]}" </dev/null >>"$dir/member-$n.log" 2>&1
+  ) &
   echo $! >"$dir/member-$n.pid"
 }
 
@@ -174,7 +183,8 @@ stop() {
     pid=$(cat "$f")
     if alive "$pid"; then kill -TERM "$pid" 2>/dev/null || true; fi
   done
-  deadline=$(( $(date +%s) + 10 ))
+  # Members that stop together spend seconds saying goodbye to each other; a throwaway cluster need not wait.
+  deadline=$(( $(date +%s) + 2 ))
   for f in "$dir"/member-*.pid; do
     [ -f "$f" ] || continue
     pid=$(cat "$f")
