@@ -114,9 +114,10 @@ struct HRS: Hashable, Comparable, CustomStringConvertible {
 
 /// Asks several peers for the same height/round/step at once, each for its own block, after a random head start
 /// of up to `jitter` microseconds each so that who asks first differs from one round to the next.
+/// `delays` replaces the random head starts (microseconds, one per peer).
 func askTogether(_ peers: [HAPeer], _ hrs: HRS, blocks: [String], rng: inout SeededRandom,
-                 jitter: UInt32 = 3000, origin: String = "") -> [HAPeer.Outcome] {
-    let delays = peers.map { _ in UInt32.random(in: 0...jitter, using: &rng) }
+                 jitter: UInt32 = 3000, delays fixed: [UInt32]? = nil, origin: String = "") -> [HAPeer.Outcome] {
+    let delays = fixed ?? peers.map { _ in UInt32.random(in: 0...jitter, using: &rng) }
     let results = Locked([HAPeer.Outcome?](repeating: nil, count: peers.count))
     DispatchQueue.concurrentPerform(iterations: peers.count) { i in
         usleep(delays[i])  // a random head start, not a wait for anything
