@@ -61,7 +61,11 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 launch() {  # launch DIR N: runs member N from its saved command line, detached, output to member-N.log
   local dir=$1 n=$2 args=()
   mapfile -t args <"$dir/member-$n.cmd"
-  setsid etcd "${args[@]}" </dev/null >>"$dir/member-$n.log" 2>&1 &
+  # etcd keeps no descriptor of ours above 2: a caller waiting for those to close (Foundation's Process waits on
+  # a socket its child inherits) would otherwise wait for etcd to exit.
+  local fd close=""
+  for fd in /proc/$BASHPID/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && close+=" $fd>&-"; done
+  eval "setsid etcd \"\${args[@]}\" </dev/null >>\"\$dir/member-\$n.log\" 2>&1$close &"
   echo $! >"$dir/member-$n.pid"
 }
 
