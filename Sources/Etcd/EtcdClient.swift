@@ -167,7 +167,8 @@ public final class EtcdClient: Sendable {
         throw EtcdError.unavailable(failures, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
     }
 
-    /// One short phrase per failure: gRPC's code and message, and the TLS or socket error under it.
+    /// One short phrase per failure: gRPC's code and message, and the TLS or socket error under it. A TLS
+    /// failure is named by BoringSSL's reason with what to check, not NIO's nested error dump.
     static func describe(_ error: any Error, deadline: Int? = nil) -> String {
         guard let rpc = error as? RPCError else { return "\(error)" }
         if rpc.code == .deadlineExceeded, let deadline { return "no answer within \(deadline) ms" }
@@ -178,11 +179,30 @@ public final class EtcdClient: Sendable {
                 text += ": \(inner.message)"
                 cause = inner.cause
             } else {
-                text += ": \(c)"
+                let detail = "\(c)"
+                if let tls = tlsReason(detail) { return tls }
+                text += ": \(detail)"
                 cause = nil
             }
         }
         return "\(rpc.code) (\(text))"
+    }
+
+    /// `...SSL routines:OPENSSL_internal:REASON at path...` -> a phrase with the config key to check.
+    static func tlsReason(_ detail: String) -> String? {
+        guard let range = detail.range(of: "OPENSSL_internal:") else { return nil }
+        let reason = detail[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        switch reason {
+        case "CERTIFICATE_VERIFY_FAILED":
+            return "TLS handshake failed (CERTIFICATE_VERIFY_FAILED): the member's certificate does not verify "
+                + "against ca_file, or does not name this address"
+        case "SSLV3_ALERT_BAD_CERTIFICATE", "TLSV1_ALERT_UNKNOWN_CA", "SSLV3_ALERT_CERTIFICATE_UNKNOWN",
+             "TLSV1_ALERT_ACCESS_DENIED", "SSLV3_ALERT_UNSUPPORTED_CERTIFICATE":
+            return "TLS handshake failed (\(reason)): etcd refused Sigil's client certificate (cert_file, key_file; "
+                + "etcd's --trusted-ca-file must have signed it)"
+        default:
+            return "TLS handshake failed (\(reason))"
+        }
     }
 }
 
