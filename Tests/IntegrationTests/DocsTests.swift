@@ -18,7 +18,7 @@ extension DocsTests {
         let dir = "\(DocRunner.repository)/Docs"
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".md") }
         #expect(names.count >= 9)
-        let link = try NSRegularExpression(pattern: #"https?://(?![0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}[:/"]|\[[0-9a-fA-F:]+\])"#)
+        let link = try NSRegularExpression(pattern: #"https?://(?![0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}[/:"]|\[[0-9a-fA-F:]+\])"#)
         for name in names {
             let lines = try String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8).components(separatedBy: "\n")
             for (i, line) in lines.enumerated()
