@@ -11,12 +11,9 @@ struct HAFaultTests {
     /// frozen, b's peer asks for a different block at that step and signs the next steps; then SIGCONT. Whatever a
     /// decided before it froze, it must not release a signature that conflicts with b's.
     @Test func frozenSignerReleasesNothingConflicting() throws {
-        let seed = HighAvailabilityTests.seed
-        print("ha: frozenSignerReleasesNothingConflicting seed \(seed) (replay: SIGIL_HA_SEED=\(seed))")
-        let cluster = try EtcdCluster()
-        defer { cluster.stop() }
-        let (a, b) = try HighAvailabilityTests.pair(cluster, peers: 1)
-        defer { a.remove(); b.remove() }
+        let bed = try HighAvailabilityTests.Bed("frozenSignerReleasesNothingConflicting", peers: 1)
+        defer { bed.stop() }
+        let (seed, a, b) = (bed.seed, bed.a, bed.b)
         // The frozen signer's node waits longer than usual: the freeze is this test's doing, not the signer's.
         let pa = try a.start(ioTimeout: 60)[0]
         let pb = try b.start()[0]
@@ -67,12 +64,9 @@ struct HAFaultTests {
     @Test func sigkillStormWhileTheOtherSigns() throws {
         let env = ProcessInfo.processInfo.environment
         let kills = Int(env["SIGIL_HA_KILLS"] ?? "") ?? 30
-        let seed = HighAvailabilityTests.seed
-        print("ha: sigkillStormWhileTheOtherSigns \(kills) kills, seed \(seed) (replay: SIGIL_HA_SEED=\(seed))")
-        let cluster = try EtcdCluster()
-        defer { cluster.stop() }
-        let (a, b) = try HighAvailabilityTests.pair(cluster, peers: 1)
-        defer { a.remove(); b.remove() }
+        let bed = try HighAvailabilityTests.Bed("sigkillStormWhileTheOtherSigns, \(kills) kills,", peers: 1)
+        defer { bed.stop() }
+        let (seed, a, b) = (bed.seed, bed.a, bed.b)
         let pb = try b.start()[0]
         var walk = HAWalk(seed: seed)
         var bWhileDown = 0, reasks = 0, reasksRefused = 0, killedInFlight = 0

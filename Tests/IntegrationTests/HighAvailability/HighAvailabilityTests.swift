@@ -26,6 +26,26 @@ struct HighAvailabilityTests {
         return (a, b)
     }
 
+    /// A test's setting: its seed (printed for replay), a 3-member TLS cluster and a pair of signers on it.
+    final class Bed {
+        let seed: UInt64
+        let cluster: EtcdCluster
+        let a: HASigner, b: HASigner
+
+        init(_ test: String, peers: Int) throws {
+            seed = HighAvailabilityTests.seed
+            print("ha: \(test) seed \(seed) (replay: SIGIL_HA_SEED=\(seed))")
+            cluster = try EtcdCluster()
+            (a, b) = try HighAvailabilityTests.pair(cluster, peers: peers)
+        }
+
+        func stop() {
+            a.remove()
+            b.remove()
+            cluster.stop()
+        }
+    }
+
     /// What every test asserts at the end: nothing conflicting released, nothing dropped, no reply too slow.
     static func expectSafe(_ walk: HAWalk, _ peers: [HAPeer], _ signers: [HASigner], seed: UInt64,
                            sourceLocation: SourceLocation = #_sourceLocation) {
@@ -47,12 +67,9 @@ struct HighAvailabilityTests {
     /// block) at the same heights in random order: every step signed once, the same signature to peers that
     /// asked for the same block, no conflict; the etcd record follows.
     @Test func twoSignersServeConflictingPeers() throws {
-        let seed = Self.seed
-        print("ha: twoSignersServeConflictingPeers seed \(seed) (replay: SIGIL_HA_SEED=\(seed))")
-        let cluster = try EtcdCluster()
-        defer { cluster.stop() }
-        let (a, b) = try Self.pair(cluster, peers: 2)
-        defer { a.remove(); b.remove() }
+        let bed = try Bed("twoSignersServeConflictingPeers", peers: 2)
+        defer { bed.stop() }
+        let (seed, cluster, a, b) = (bed.seed, bed.cluster, bed.a, bed.b)
         let peers = try a.start() + b.start()
         #expect(Set(peers.map(\.publicKey)).count == 1, "both signers serve the one consensus key")
 
@@ -80,12 +97,9 @@ struct HighAvailabilityTests {
     /// node's timeout), then a second one (no quorum: every request refused by reply, nothing released), then
     /// one returns (signing resumes by itself).
     @Test func etcdMemberLossAndQuorumLoss() throws {
-        let seed = Self.seed
-        print("ha: etcdMemberLossAndQuorumLoss seed \(seed) (replay: SIGIL_HA_SEED=\(seed))")
-        let cluster = try EtcdCluster()
-        defer { cluster.stop() }
-        let (a, b) = try Self.pair(cluster, peers: 1)
-        defer { a.remove(); b.remove() }
+        let bed = try Bed("etcdMemberLossAndQuorumLoss", peers: 1)
+        defer { bed.stop() }
+        let (seed, cluster, a, b) = (bed.seed, bed.cluster, bed.a, bed.b)
         let peers = try a.start() + b.start()
         var walk = HAWalk(seed: seed)
         let conflicting: (HRS, inout SeededRandom) -> [String] = { _, _ in ["a", "b"] }
