@@ -6,10 +6,12 @@ import Synchronization
 /// it would hold a cooperative-pool thread.
 ///
 /// Gives up after `limit` even if `body` does not honour its own deadline, and cancels it.
-func blocking<T: Sendable>(limit: Duration, _ body: @escaping @Sendable () async throws -> T) -> Result<T, any Error>? {
+func blocking<T: Sendable>(
+    on executor: QueueExecutor, limit: Duration, _ body: @escaping @Sendable () async throws -> T
+) -> Result<T, any Error>? {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
-    let task = Task {
+    let task = Task(executorPreference: executor) {
         let result: Result<T, any Error>
         do { result = .success(try await body()) } catch { result = .failure(error) }
         box.value.withLock { $0 = result }

@@ -21,6 +21,7 @@ public final class EtcdClient: Sendable {
     }
 
     private let members: [Member]
+    private let executor = QueueExecutor(label: "sigil.etcd")
     private let deadline: Duration
     private let observer: any EtcdObserver
     /// Index of the member that answered last.
@@ -65,7 +66,7 @@ public final class EtcdClient: Sendable {
                 throw EtcdError.setup("cannot use \(endpoint) with the TLS files given: \(Self.describe(error))")
             }
             let client = GRPCClient(transport: transport)
-            Task.detached { try? await client.runConnections() }
+            Task.detached(executorPreference: executor) { try? await client.runConnections() }
             members.append(Member(name: endpoint.description, client: client, kv: KV(wrapping: client)))
         }
         self.members = members
@@ -148,7 +149,9 @@ public final class EtcdClient: Sendable {
             let index = (first + step) % members.count
             let member = members[index]
             let attemptStart = DispatchTime.now().uptimeNanoseconds
-            let result = blocking(limit: deadline + .milliseconds(200)) { try await body(member.kv, options) }
+            let result = blocking(on: executor, limit: deadline + .milliseconds(200)) {
+                try await body(member.kv, options)
+            }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - attemptStart) / 1e9
             switch result {
             case .success(let value)?:

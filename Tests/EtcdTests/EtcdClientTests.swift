@@ -115,6 +115,25 @@ final class EtcdClientTests {
         #expect(try !w.sign(request: request(1, 0, .prevote, "A"), local: .initial, signer: sig).reused)
     }
 
+    /// The sign path calls the client from plain threads; its gRPC work must not need Swift's cooperative pool,
+    /// which other code may have blocked (here: every pool thread parked on a semaphore).
+    @Test func answersWhileEveryPoolThreadIsBlocked() throws {
+        let client = try EtcdClient(config: config())
+        let width = ProcessInfo.processInfo.activeProcessorCount
+        let release = DispatchSemaphore(value: 0)
+        let started = Counter()
+        for _ in 0..<width + 2 {
+            Task.detached {
+                started.n.withLock { $0 += 1 }
+                release.wait()
+            }
+        }
+        defer { for _ in 0..<width + 2 { release.signal() } }
+        // This test holds one pool thread itself; the parked tasks hold the others.
+        #expect(eventually { started.n.withLock { $0 } >= max(width - 1, 1) }, "the pool was not filled")
+        #expect(try client.get("/test/pool") == nil)
+    }
+
     /// A member that accepts TCP but never answers costs one deadline, once: the next call starts at the member
     /// that answered.
     @Test func failsOverFromAHungEndpointWithinOneDeadline() throws {
@@ -179,6 +198,10 @@ final class EtcdClientTests {
 }
 
 private let sig: @Sendable ([UInt8]) throws -> [UInt8] = { Array("sig:".utf8) + $0 }
+
+final class Counter: Sendable {
+    let n = Mutex(0)
+}
 
 /// Records each attempt the client makes.
 final class Attempts: EtcdObserver {
