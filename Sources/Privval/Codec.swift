@@ -1,5 +1,6 @@
 // Wire encodings of the tendermint.types messages, gogoproto style: BlockID, PartSetHeader and
 // Timestamp are non-nullable, so they are always written, even when empty.
+// Field names (`field`) are autoclosures: the dotted path is only built for an error message.
 
 extension Timestamp {
     func encode(into w: inout ProtoWriter) {
@@ -7,22 +8,22 @@ extension Timestamp {
         w.int64(2, Int64(nanos))
     }
 
-    init(decoding bytes: ArraySlice<UInt8>, field: String) throws {
-        var r = ProtoReader(bytes, message: field)
+    init(decoding bytes: ArraySlice<UInt8>, field: @autoclosure @escaping () -> String) throws {
+        var r = ProtoReader(bytes, message: field())
         var t = Timestamp(seconds: 0, nanos: 0)
         while let f = try r.next() {
             switch f.number {
-            case 1: t.seconds = try f.int64("\(field).seconds")
-            case 2: t.nanos = try f.int32("\(field).nanos")
+            case 1: t.seconds = try f.int64("\(field()).seconds")
+            case 2: t.nanos = try f.int32("\(field()).nanos")
             default: continue
             }
         }
         // Go's StdTimeUnmarshal rejects these, so the node could never have produced them.
         guard Timestamp.validSeconds.contains(t.seconds) else {
-            throw PrivvalError.invalidField(field, "seconds \(t.seconds) is outside years 0001-9999")
+            throw PrivvalError.invalidField(field(), "seconds \(t.seconds) is outside years 0001-9999")
         }
         guard (0..<1_000_000_000).contains(t.nanos) else {
-            throw PrivvalError.invalidField(field, "nanos \(t.nanos) is outside 0..999999999")
+            throw PrivvalError.invalidField(field(), "nanos \(t.nanos) is outside 0..999999999")
         }
         self = t
     }
@@ -34,13 +35,13 @@ extension PartSetHeader {
         w.bytesField(2, hash)
     }
 
-    init(decoding bytes: ArraySlice<UInt8>, field: String) throws {
-        var r = ProtoReader(bytes, message: field)
+    init(decoding bytes: ArraySlice<UInt8>, field: @autoclosure @escaping () -> String) throws {
+        var r = ProtoReader(bytes, message: field())
         self.init()
         while let f = try r.next() {
             switch f.number {
-            case 1: total = try f.uint32("\(field).total")
-            case 2: hash = try f.bytes("\(field).hash")
+            case 1: total = try f.uint32("\(field()).total")
+            case 2: hash = try f.bytes("\(field()).hash")
             default: continue
             }
         }
@@ -53,14 +54,14 @@ extension BlockID {
         w.message(2) { partSetHeader.encode(into: &$0) }
     }
 
-    init(decoding bytes: ArraySlice<UInt8>, field: String) throws {
-        var r = ProtoReader(bytes, message: field)
+    init(decoding bytes: ArraySlice<UInt8>, field: @autoclosure @escaping () -> String) throws {
+        var r = ProtoReader(bytes, message: field())
         self.init()
         while let f = try r.next() {
             switch f.number {
-            case 1: hash = try f.bytes("\(field).hash")
-            case 2: partSetHeader = try PartSetHeader(decoding: f.message("\(field).part_set_header"),
-                                                      field: "\(field).part_set_header")
+            case 1: hash = try f.bytes("\(field()).hash")
+            case 2: partSetHeader = try PartSetHeader(decoding: f.message("\(field()).part_set_header"),
+                                                      field: "\(field()).part_set_header")
             default: continue
             }
         }
@@ -93,21 +94,21 @@ extension Vote {
         w.bytesField(10, extensionSignature)
     }
 
-    init(decoding bytes: ArraySlice<UInt8>, field: String) throws {
-        var r = ProtoReader(bytes, message: field)
+    init(decoding bytes: ArraySlice<UInt8>, field: @autoclosure @escaping () -> String) throws {
+        var r = ProtoReader(bytes, message: field())
         self.init()
         while let f = try r.next() {
             switch f.number {
-            case 1: type = SignedMsgType(rawValue: try f.int32("\(field).type"))
-            case 2: height = try f.int64("\(field).height")
-            case 3: round = try f.int32("\(field).round")
-            case 4: blockID = try BlockID(decoding: f.message("\(field).block_id"), field: "\(field).block_id")
-            case 5: timestamp = try Timestamp(decoding: f.message("\(field).timestamp"), field: "\(field).timestamp")
-            case 6: validatorAddress = try f.bytes("\(field).validator_address")
-            case 7: validatorIndex = try f.int32("\(field).validator_index")
-            case 8: signature = try f.bytes("\(field).signature")
-            case 9: `extension` = try f.bytes("\(field).extension")
-            case 10: extensionSignature = try f.bytes("\(field).extension_signature")
+            case 1: type = SignedMsgType(rawValue: try f.int32("\(field()).type"))
+            case 2: height = try f.int64("\(field()).height")
+            case 3: round = try f.int32("\(field()).round")
+            case 4: blockID = try BlockID(decoding: f.message("\(field()).block_id"), field: "\(field()).block_id")
+            case 5: timestamp = try Timestamp(decoding: f.message("\(field()).timestamp"), field: "\(field()).timestamp")
+            case 6: validatorAddress = try f.bytes("\(field()).validator_address")
+            case 7: validatorIndex = try f.int32("\(field()).validator_index")
+            case 8: signature = try f.bytes("\(field()).signature")
+            case 9: `extension` = try f.bytes("\(field()).extension")
+            case 10: extensionSignature = try f.bytes("\(field()).extension_signature")
             default: continue
             }
         }
@@ -137,18 +138,18 @@ extension Proposal {
         w.bytesField(7, signature)
     }
 
-    init(decoding bytes: ArraySlice<UInt8>, field: String) throws {
-        var r = ProtoReader(bytes, message: field)
+    init(decoding bytes: ArraySlice<UInt8>, field: @autoclosure @escaping () -> String) throws {
+        var r = ProtoReader(bytes, message: field())
         self.init()
         while let f = try r.next() {
             switch f.number {
-            case 1: type = SignedMsgType(rawValue: try f.int32("\(field).type"))
-            case 2: height = try f.int64("\(field).height")
-            case 3: round = try f.int32("\(field).round")
-            case 4: polRound = try f.int32("\(field).pol_round")
-            case 5: blockID = try BlockID(decoding: f.message("\(field).block_id"), field: "\(field).block_id")
-            case 6: timestamp = try Timestamp(decoding: f.message("\(field).timestamp"), field: "\(field).timestamp")
-            case 7: signature = try f.bytes("\(field).signature")
+            case 1: type = SignedMsgType(rawValue: try f.int32("\(field()).type"))
+            case 2: height = try f.int64("\(field()).height")
+            case 3: round = try f.int32("\(field()).round")
+            case 4: polRound = try f.int32("\(field()).pol_round")
+            case 5: blockID = try BlockID(decoding: f.message("\(field()).block_id"), field: "\(field()).block_id")
+            case 6: timestamp = try Timestamp(decoding: f.message("\(field()).timestamp"), field: "\(field()).timestamp")
+            case 7: signature = try f.bytes("\(field()).signature")
             default: continue
             }
         }
@@ -161,13 +162,13 @@ extension RemoteSignerError {
         w.string(2, description)
     }
 
-    init(decoding bytes: ArraySlice<UInt8>, field: String) throws {
-        var r = ProtoReader(bytes, message: field)
+    init(decoding bytes: ArraySlice<UInt8>, field: @autoclosure @escaping () -> String) throws {
+        var r = ProtoReader(bytes, message: field())
         self.init(code: 0, description: "")
         while let f = try r.next() {
             switch f.number {
-            case 1: code = try f.int32("\(field).code")
-            case 2: description = try f.string("\(field).description")
+            case 1: code = try f.int32("\(field()).code")
+            case 2: description = try f.string("\(field()).description")
             default: continue
             }
         }
@@ -184,13 +185,13 @@ extension PublicKey {
     }
 
     /// nil for the empty message that a non-nullable, unset `PublicKey` encodes to.
-    static func decode(_ bytes: ArraySlice<UInt8>, field: String) throws -> PublicKey? {
-        var r = ProtoReader(bytes, message: field)
+    static func decode(_ bytes: ArraySlice<UInt8>, field: @autoclosure @escaping () -> String) throws -> PublicKey? {
+        var r = ProtoReader(bytes, message: field())
         var key: PublicKey?
         while let f = try r.next() {
             switch f.number {
-            case 1: key = .ed25519(try f.bytes("\(field).ed25519"))
-            case 2: key = .secp256k1(try f.bytes("\(field).secp256k1"))
+            case 1: key = .ed25519(try f.bytes("\(field()).ed25519"))
+            case 2: key = .secp256k1(try f.bytes("\(field()).secp256k1"))
             default: continue
             }
         }

@@ -17,6 +17,10 @@ enum WireType: UInt8, CustomStringConvertible {
 struct ProtoWriter {
     var bytes: [UInt8] = []
 
+    /// Room for a whole vote up front: growing from empty one byte at a time reallocated the buffer about seven
+    /// times per message, on every request and reply.
+    init() { bytes.reserveCapacity(128) }
+
     mutating func varint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
@@ -86,44 +90,48 @@ struct ProtoField {
 struct ProtoReader {
     private let bytes: ArraySlice<UInt8>
     private var index: Int
-    /// Message name used in error messages, e.g. "Vote".
-    let message: String
+    /// Message name used in error messages, e.g. "Vote"; built only when one is needed.
+    private let name: () -> String
 
-    init(_ bytes: ArraySlice<UInt8>, message: String) {
+    init(_ bytes: ArraySlice<UInt8>, message: @autoclosure @escaping () -> String) {
         self.bytes = bytes
         self.index = bytes.startIndex
-        self.message = message
+        self.name = message
     }
 
-    init(_ bytes: [UInt8], message: String) {
-        self.init(bytes[...], message: message)
+    init(_ bytes: [UInt8], message: @autoclosure @escaping () -> String) {
+        self.init(bytes[...], message: message())
     }
 
     var isAtEnd: Bool { index >= bytes.endIndex }
 
     mutating func next() throws -> ProtoField? {
         guard !isAtEnd else { return nil }
-        let key = try readVarint("\(message) field key")
+        let message = name
+        let key = try readVarint("\(message()) field key")
         let number = key >> 3
         guard number >= 1, number <= 536_870_911 else {
-            throw PrivvalError.invalidField("\(message) key", "field number \(number) is out of range")
+            throw PrivvalError.invalidField("\(message()) key", "field number \(number) is out of range")
         }
         guard let type = WireType(rawValue: UInt8(key & 7)) else {
-            throw PrivvalError.invalidWireType(message, field: Int(number), wireType: key & 7)
+            throw PrivvalError.invalidWireType(message(), field: Int(number), wireType: key & 7)
         }
-        let what = "\(message) field \(number)"
+        // Every name below is an autoclosure: it is only built when a message is malformed.
         switch type {
         case .varint:
-            return ProtoField(number: Int(number), wireType: type, scalar: try readVarint(what), payload: [])
+            return ProtoField(number: Int(number), wireType: type,
+                              scalar: try readVarint("\(message()) field \(number)"), payload: [])
         case .fixed64:
-            return ProtoField(number: Int(number), wireType: type, scalar: try readFixed(8, what), payload: [])
+            return ProtoField(number: Int(number), wireType: type,
+                              scalar: try readFixed(8, "\(message()) field \(number)"), payload: [])
         case .fixed32:
-            return ProtoField(number: Int(number), wireType: type, scalar: try readFixed(4, what), payload: [])
+            return ProtoField(number: Int(number), wireType: type,
+                              scalar: try readFixed(4, "\(message()) field \(number)"), payload: [])
         case .lengthDelimited:
-            let length = try readVarint(what)
+            let length = try readVarint("\(message()) field \(number)")
             let left = bytes.endIndex - index
             guard length <= UInt64(left) else {
-                throw PrivvalError.truncated(what, need: Int(clamping: length), have: left)
+                throw PrivvalError.truncated("\(message()) field \(number)", need: Int(clamping: length), have: left)
             }
             let payload = bytes[index..<index + Int(length)]
             index += Int(length)
@@ -131,27 +139,27 @@ struct ProtoReader {
         }
     }
 
-    private mutating func readVarint(_ what: String) throws -> UInt64 {
+    private mutating func readVarint(_ what: @autoclosure () -> String) throws -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
             guard index < bytes.endIndex else {
-                throw PrivvalError.truncated(what, need: 1, have: 0)
+                throw PrivvalError.truncated(what(), need: 1, have: 0)
             }
             let b = bytes[index]
             index += 1
             // The tenth byte may only carry the top bit of a 64-bit value.
-            if shift == 63 && b > 1 { throw PrivvalError.malformedVarint(what) }
+            if shift == 63 && b > 1 { throw PrivvalError.malformedVarint(what()) }
             result |= UInt64(b & 0x7F) << shift
             if b < 0x80 { return result }
             shift += 7
-            if shift > 63 { throw PrivvalError.malformedVarint(what) }
+            if shift > 63 { throw PrivvalError.malformedVarint(what()) }
         }
     }
 
-    private mutating func readFixed(_ count: Int, _ what: String) throws -> UInt64 {
+    private mutating func readFixed(_ count: Int, _ what: @autoclosure () -> String) throws -> UInt64 {
         let left = bytes.endIndex - index
-        guard left >= count else { throw PrivvalError.truncated(what, need: count, have: left) }
+        guard left >= count else { throw PrivvalError.truncated(what(), need: count, have: left) }
         var v: UInt64 = 0
         for i in 0..<count { v |= UInt64(bytes[index + i]) << (8 * UInt64(i)) }
         index += count
@@ -160,47 +168,48 @@ struct ProtoReader {
 }
 
 extension ProtoField {
-    private func expect(_ type: WireType, _ name: String) throws {
-        guard wireType == type else { throw PrivvalError.wrongWireType(name, got: wireType, want: type) }
+    // `name` is an autoclosure: the dotted field name is only built for an error message.
+    private func expect(_ type: WireType, _ name: () -> String) throws {
+        guard wireType == type else { throw PrivvalError.wrongWireType(name(), got: wireType, want: type) }
     }
 
-    func uint64(_ name: String) throws -> UInt64 {
+    func uint64(_ name: @autoclosure () -> String) throws -> UInt64 {
         try expect(.varint, name)
         return scalar
     }
 
-    func int64(_ name: String) throws -> Int64 {
-        Int64(bitPattern: try uint64(name))
+    func int64(_ name: @autoclosure () -> String) throws -> Int64 {
+        Int64(bitPattern: try uint64(name()))
     }
 
     /// proto3 int32 keeps the low 32 bits of the varint, as Go and every other decoder does.
-    func int32(_ name: String) throws -> Int32 {
-        Int32(truncatingIfNeeded: try uint64(name))
+    func int32(_ name: @autoclosure () -> String) throws -> Int32 {
+        Int32(truncatingIfNeeded: try uint64(name()))
     }
 
-    func uint32(_ name: String) throws -> UInt32 {
-        UInt32(truncatingIfNeeded: try uint64(name))
+    func uint32(_ name: @autoclosure () -> String) throws -> UInt32 {
+        UInt32(truncatingIfNeeded: try uint64(name()))
     }
 
-    func sfixed64(_ name: String) throws -> Int64 {
+    func sfixed64(_ name: @autoclosure () -> String) throws -> Int64 {
         try expect(.fixed64, name)
         return Int64(bitPattern: scalar)
     }
 
-    func bytes(_ name: String) throws -> [UInt8] {
+    func bytes(_ name: @autoclosure () -> String) throws -> [UInt8] {
         try expect(.lengthDelimited, name)
         return Array(payload)
     }
 
-    func message(_ name: String) throws -> ArraySlice<UInt8> {
+    func message(_ name: @autoclosure () -> String) throws -> ArraySlice<UInt8> {
         try expect(.lengthDelimited, name)
         return payload
     }
 
-    func string(_ name: String) throws -> String {
+    func string(_ name: @autoclosure () -> String) throws -> String {
         try expect(.lengthDelimited, name)
         guard let s = String(validating: payload, as: UTF8.self) else {
-            throw PrivvalError.invalidField(name, "not valid UTF-8")
+            throw PrivvalError.invalidField(name(), "not valid UTF-8")
         }
         return s
     }

@@ -91,9 +91,13 @@ public final class SecretConnection: ByteStream {
                 r.failure = error
                 throw error
             }
-            let count = min(maxLength, r.pending.count)
-            defer { r.pending.removeFirst(count) }
-            return Array(r.pending.prefix(count))
+            // A privval message fits one frame, so the whole frame is usually taken: hand it over without a copy.
+            guard maxLength < r.pending.count else {
+                defer { r.pending = [] }
+                return r.pending
+            }
+            defer { r.pending.removeFirst(maxLength) }
+            return Array(r.pending.prefix(maxLength))
         }
     }
 

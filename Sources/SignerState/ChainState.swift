@@ -30,31 +30,35 @@ public struct SignOutcome: Hashable, Sendable {
     }
 }
 
-/// One chain's double-sign guard: the last signed state in memory, its durable copy on disk, and the lock
-/// that serialises every sign request for the chain (all sentries, all connections).
+/// One chain's double-sign guard: the last signed state in memory, its durable copy in the journal beside the
+/// state file, the CometBFT-format state file kept in step off the signing path, and the lock that serialises
+/// every sign request for the chain (all sentries, all connections).
 public final class ChainState: @unchecked Sendable {
     public let chainID: String
     public let path: String
-    private let file: StateFile
+    private let journal: StateJournal
+    private let mirror: StateMirror
     private let stateLock: StateLock?
     private let lock = NSLock()
     private var last: LastSignState
     /// The etcd record every signer of this key moves forward before releasing a signature; nil for local only.
     private var shared: (any SharedWatermark)?
 
-    init(chainID: String, file: StateFile, last: LastSignState, stateLock: StateLock?) {
+    init(chainID: String, file: StateFile, last: LastSignState, stateLock: StateLock?) throws(StateError) {
         self.chainID = chainID
         self.path = file.path
-        self.file = file
+        self.journal = try StateJournal(path: StateJournal.path(forStateFile: file.path), fs: file.fs)
+        self.mirror = StateMirror(file: file)
         self.last = last
         self.stateLock = stateLock
     }
 
-    /// Takes the chain's state lock and loads its state file.
+    /// Takes the chain's state lock and loads the higher of its journal and its state file.
     ///
-    /// A missing file starts the chain at height 0 and writes that state at once (so an unwritable directory
+    /// With neither, the chain starts at height 0 and both are written at once (so an unwritable directory
     /// fails now, not at the first signature); the returned warnings say so loudly and must be logged. A
-    /// tmkms state is imported as is and rewritten in CometBFT's shape at the first signature.
+    /// tmkms state is imported as is and rewritten in CometBFT's shape at the first signature. A state file
+    /// behind its journal (a crash before the file caught up) is brought up to the journal here.
     public static func open(chainID: String, path: String) throws(StateError) -> (ChainState, warnings: [String]) {
         try open(chainID: chainID, file: StateFile(path: path))
     }
@@ -68,30 +72,42 @@ public final class ChainState: @unchecked Sendable {
                 "\(UnsafeTestSwitch.variable)=1 is set: state writes for chain \(chainID) skip fsync and are NOT "
                     + "durable. This switch exists for Sigil's power-cut test only; unset it")
         }
+        // Temp files of interrupted writes (state file or journal creation); nobody else writes them under the lock.
         let stale = file.removeStaleTemps()
+            + StateFile(path: StateJournal.path(forStateFile: file.path), fs: file.fs).removeStaleTemps()
         if stale > 0 {
             warnings.append("removed \(stale) temporary state file(s) left in \(file.directory) by interrupted writes")
         }
-        let last: LastSignState
-        switch try file.load() {
-        case nil:
+        let stored = try file.load()
+        let chain = try ChainState(chainID: chainID, file: file, last: .initial, stateLock: stateLock)
+        let journaled = chain.journal.latest
+        if stored == nil && journaled == nil {
             warnings.append(
                 "no state file at \(file.path) for chain \(chainID): starting from height 0. If this validator key "
                     + "has signed on \(chainID) before, stop now and restore the state file; otherwise it may "
                     + "double sign")
-            last = .initial
-            try file.persist(last)
-        case (let state, .tmkms)?:
-            warnings.append(
-                "imported tmkms state for chain \(chainID) from \(file.path) at h/r/s \(state.hrs) (FilePV steps); "
-                    + "it has no sign bytes, so a repeat of that exact height/round/step will be refused. The file "
-                    + "is rewritten in CometBFT's format at the first signature")
-            last = state
-        case (let state, .cometbft)?:
-            last = state
+            try chain.journal.record(.initial)
+            try file.persist(.initial)
+        } else if let (state, origin) = stored, journaled.map({ state.isAhead(of: $0) }) ?? true {
+            // A state file above its journal was raised while no signer ran (`sigil state set`, an older Sigil).
+            if origin == .tmkms {
+                warnings.append(
+                    "imported tmkms state for chain \(chainID) from \(file.path) at h/r/s \(state.hrs) (FilePV steps); "
+                        + "it has no sign bytes, so a repeat of that exact height/round/step will be refused. The "
+                        + "file is rewritten in CometBFT's format at the first signature")
+            }
+            chain.last = state
+            try chain.journal.record(state)
+        } else if let j = journaled {
+            // On a tie the journal wins: it is written first and carries the signature.
+            chain.last = j
+            if stored.map({ j.isAhead(of: $0.0) }) ?? true { try file.persist(j) }
         }
-        return (ChainState(chainID: chainID, file: file, last: last, stateLock: stateLock), warnings)
+        return (chain, warnings)
     }
+
+    /// The state file is written under this chain's lock, which goes with this object: finish first.
+    deinit { mirror.flush() }
 
     /// From now on every signature is first won in `watermark` (see `SharedWatermark`).
     public func share(_ watermark: any SharedWatermark) {
@@ -143,11 +159,29 @@ public final class ChainState: @unchecked Sendable {
             signature: won.signature, timestamp: won.timestamp, reused: won.reused, stateWriteSeconds: written)
     }
 
-    /// Writes `next` durably and makes it the state; returns how long the write took.
+    /// Journals `next` durably, makes it the state and hands it to the state-file mirror; returns how long the
+    /// durable write took.
     private func save(_ next: LastSignState) throws(StateError) -> Double {
         let started = DispatchTime.now().uptimeNanoseconds
-        try file.persist(next)
+        try journal.record(next)
+        let written = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         last = next
-        return Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        mirror.submit(next)
+        return written
+    }
+
+    /// Called with the error when the state file could not be brought up to the journal (the journal still
+    /// holds the state; signing goes on).
+    public func whenStateFileFails(_ handler: @escaping @Sendable (StateError) -> Void) { mirror.whenFailing(handler) }
+
+    /// Waits until the state file has caught up with every released signature.
+    public func flushStateFile() { mirror.flush() }
+
+    /// For a graceful stop: waits out a signature in progress, writes the state file, and then keeps the chain's
+    /// lock for good, so no signature can start after that last write and the file matches the journal on exit.
+    public func closeForExit() {
+        lock.lock()
+        mirror.flush()
     }
 }
+

@@ -11,10 +11,26 @@ protocol StateFileSystem: Sendable {
     func rename(_ from: String, _ to: String) throws(SystemCallError)
     func openDirectory(_ path: String) throws(SystemCallError) -> Int32
     func unlink(_ path: String)
+    func openReadWrite(_ path: String) throws(SystemCallError) -> Int32
+    /// Writes all of `bytes` at `offset` (the journal's slots).
+    func pwrite(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(SystemCallError)
+    func fdatasync(_ fd: Int32, path: String) throws(SystemCallError)
+    /// Whether `path` still names the open file `fd` (not deleted, moved or replaced); throws when `path` is gone.
+    func stillNames(_ path: String, _ fd: Int32) throws(SystemCallError) -> Bool
+    /// The same calls, syncing even under `UnsafeTestSwitch` (the journal's one-time creation).
+    func syncingAlways() -> any StateFileSystem
+}
+
+extension StateFileSystem {
+    func syncingAlways() -> any StateFileSystem { self }
 }
 
 /// The real thing: plain POSIX calls, retried on EINTR.
 struct SystemFileSystem: StateFileSystem {
+    var skipsSync = UnsafeTestSwitch.skipFsync
+
+    func syncingAlways() -> any StateFileSystem { SystemFileSystem(skipsSync: false) }
+
     func read(_ path: String, limit: Int) throws(SystemCallError) -> [UInt8]? {
         let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
@@ -57,7 +73,7 @@ struct SystemFileSystem: StateFileSystem {
     }
 
     func fsync(_ fd: Int32, path: String) throws(SystemCallError) {
-        if UnsafeTestSwitch.skipFsync { return }
+        if skipsSync { return }
         if retrying({ Glibc.fsync(fd) }) != 0 { throw SystemCallError(call: "fsync", path: path, errno: errno) }
     }
 
@@ -74,6 +90,35 @@ struct SystemFileSystem: StateFileSystem {
     }
 
     func unlink(_ path: String) { _ = Glibc.unlink(path) }
+
+    func openReadWrite(_ path: String) throws(SystemCallError) -> Int32 {
+        let fd = retrying { open(path, O_RDWR | O_CLOEXEC) }
+        if fd < 0 { throw SystemCallError(call: "open", path: path, errno: errno) }
+        return fd
+    }
+
+    func pwrite(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(SystemCallError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { buf in
+                retrying { Glibc.pwrite(fd, buf.baseAddress! + done, buf.count - done, off_t(offset + done)) }
+            }
+            if n < 0 { throw SystemCallError(call: "pwrite", path: path, errno: errno) }
+            done += n
+        }
+    }
+
+    func fdatasync(_ fd: Int32, path: String) throws(SystemCallError) {
+        if skipsSync { return }
+        if retrying({ Glibc.fdatasync(fd) }) != 0 { throw SystemCallError(call: "fdatasync", path: path, errno: errno) }
+    }
+
+    func stillNames(_ path: String, _ fd: Int32) throws(SystemCallError) -> Bool {
+        var open = stat(), named = stat()
+        if fstat(fd, &open) != 0 { throw SystemCallError(call: "fstat", path: path, errno: errno) }
+        if stat(path, &named) != 0 { throw SystemCallError(call: "stat", path: path, errno: errno) }
+        return open.st_dev == named.st_dev && open.st_ino == named.st_ino
+    }
 }
 
 @inline(__always)
@@ -84,8 +129,10 @@ func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
     }
 }
 
-/// `SIGIL_TEST_UNSAFE_SKIP_FSYNC=1` makes every state write skip both of its fsync calls, so the power-cut
-/// campaign can show it catches a state write that is not durable (Docs/reliability.md). Test only: it is read
+/// `SIGIL_TEST_UNSAFE_SKIP_FSYNC=1` makes every state write skip its syncs (the journal record's fdatasync, the
+/// state file's two fsync calls), so the power-cut campaign can show it catches a state write that is not durable
+/// (Docs/reliability.md). The journal's one-time creation still syncs: a journal whose zeros were lost reads as
+/// damaged and stops the signer, which would end the campaign instead of showing the lost records. Test only: it is read
 /// from the environment alone, never from a config file, and the signer warns loudly at start when it is set.
 enum UnsafeTestSwitch {
     static let variable = "SIGIL_TEST_UNSAFE_SKIP_FSYNC"

@@ -48,6 +48,20 @@ public struct StateError: Error, Hashable, Sendable, CustomStringConvertible {
             reason: "cannot save state file \(path): \(cause); the signature was withheld")
     }
     @inline(never)
+    static func stateFileBehind(_ path: String, _ cause: SystemCallError) -> StateError {
+        StateError(
+            code: .persistFailed,
+            reason: "cannot bring state file \(path) up to its journal: \(cause)")
+    }
+    @inline(never)
+    static func damagedJournal(_ path: String, _ what: String) -> StateError {
+        StateError(
+            code: .invalid,
+            reason: "state journal \(path) is damaged (\(what)), so the last signed state is unknown; find the last "
+                + "height this key signed (node logs, a block explorer), move the journal aside and run `sigil state "
+                + "set` above that height")
+    }
+    @inline(never)
     static func locked(_ lockPath: String, holder: String?) -> StateError {
         let who = holder.map { " (held by pid \($0))" } ?? ""
         return StateError(

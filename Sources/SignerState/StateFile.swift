@@ -4,24 +4,24 @@ import Glibc
 struct StateFile: Sendable {
     let path: String
     let fs: any StateFileSystem
+    /// Split once: every write names both, and searching the path each time cost more than the rest of the write.
+    let directory: String
+    let fileName: String
 
     init(path: String, fs: any StateFileSystem = SystemFileSystem()) {
         self.path = path
         self.fs = fs
+        if let slash = path.lastIndex(of: "/") {
+            directory = slash == path.startIndex ? "/" : String(path[..<slash])
+            fileName = String(path[path.index(after: slash)...])
+        } else {
+            directory = "."
+            fileName = path
+        }
     }
 
     /// A FilePV state file is under 1 KiB; anything past this is not one.
     static let maxSize = 64 * 1024
-
-    var directory: String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    var fileName: String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
-    }
 
     /// The stored state and its shape, or nil when there is no file.
     func load() throws(StateError) -> (LastSignState, StateFileFormat.Origin)? {
@@ -40,6 +40,15 @@ struct StateFile: Sendable {
 
     /// `persist` for a file in any shape (an export for another signer).
     func persist(bytes: [UInt8]) throws(StateError) {
+        do { try replace(bytes: bytes) } catch { throw StateError.persistFailed(path, error) }
+    }
+
+    /// `persist` with the failed system call as the error (the journal's mirror words its own message).
+    func replace(with state: LastSignState) throws(SystemCallError) {
+        try replace(bytes: StateFileFormat.encode(state))
+    }
+
+    private func replace(bytes: [UInt8]) throws(SystemCallError) {
         let temp = "\(directory)/.\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var tempExists = false
         do throws(SystemCallError) {
@@ -60,7 +69,7 @@ struct StateFile: Sendable {
             try fs.fsync(dir, path: directory)
         } catch {
             if tempExists { fs.unlink(temp) }
-            throw StateError.persistFailed(path, error)
+            throw error
         }
     }
 }

@@ -30,7 +30,7 @@ extension StateFiles {
     /// Raises the state at `path` to the one in `source` (FilePV, tmkms or horcrux shape). The same state is a
     /// no-op; a lower one is refused.
     public static func importState(from source: String, into path: String) throws(StateError) -> ImportOutcome {
-        guard let (incoming, _) = try StateFile(path: source).load() else {
+        guard let (incoming, _) = try load(StateFile(path: source)) else {
             throw StateError(code: .unreadable, reason: "no state file at \(source): give the path of the old signer's "
                 + "state file (tmkms: state_file in its tmkms.toml)")
         }
@@ -38,13 +38,13 @@ extension StateFiles {
         guard file.fs.isDirectory(file.directory) else { throw StateError.missingDirectory(path, file.directory) }
         let lock = try StateLock(statePath: path)
         defer { withExtendedLifetime(lock) {} }
-        let current = try file.load()?.0
+        let current = try load(file)?.0
         if let current, order(current) == order(incoming) { return .unchanged(current) }
         if let current, order(current) > order(incoming) {
             throw StateError(code: .invalid, reason: "refusing to lower \(path): it is at h/r/s \(current.hrs), "
                 + "\(source) only at \(incoming.hrs); nothing changed")
         }
-        try file.persist(incoming)
+        try record(incoming, file)
         return .raised(from: current, to: incoming)
     }
 
@@ -54,7 +54,7 @@ extension StateFiles {
         guard file.fs.isDirectory(file.directory) else { throw StateError.missingDirectory(path, file.directory) }
         let lock = try StateLock(statePath: path)
         defer { withExtendedLifetime(lock) {} }
-        guard let (state, _) = try file.load() else {
+        guard let (state, _) = try load(file) else {
             throw StateError(code: .unreadable, reason: "no state file at \(path): nothing has been signed with it")
         }
         return state

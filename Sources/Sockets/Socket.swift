@@ -98,9 +98,13 @@ public final class Socket: ByteStream {
     public func read(maxLength: Int) throws -> [UInt8] {
         precondition(maxLength > 0, "read(maxLength:) needs room for at least one byte")
         let fd = try currentFD()
-        var buffer = [UInt8](repeating: 0, count: maxLength)
-        let rc = retryingEINTR { buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) } }
-        if rc.value > 0 { return Array(buffer.prefix(rc.value)) }
+        // Received straight into the array: no zero fill of maxLength bytes and no copy of what arrived.
+        var rc: (value: Int, errno: Int32) = (0, 0)
+        let bytes = [UInt8](unsafeUninitializedCapacity: maxLength) { buffer, count in
+            rc = retryingEINTR { recv(fd, buffer.baseAddress, maxLength, 0) }
+            count = max(rc.value, 0)
+        }
+        if rc.value > 0 { return bytes }
         if rc.value == 0 { throw SocketError.closed(peerDescription) }
         throw ioError(rc.errno, reading: true)
     }

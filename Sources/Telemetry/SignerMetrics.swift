@@ -14,6 +14,9 @@ public final class SignerMetrics: SignerRecorder, @unchecked Sendable {
     private var chains: [String: ChainView] = [:]
     private var links: [LinkInfo: LinkView] = [:]
     private var instruments: [String: Instruments] = [:]
+    /// Each link's round-trip histogram, made once: asking the factory for it on every reply cost more than
+    /// recording into it.
+    private var roundTripTimers: [LinkInfo: CoreMetrics.Timer] = [:]
     var chainsCopy: [String: ChainView] { chains }
     var linksCopy: [LinkInfo: LinkView] { links }
 
@@ -31,13 +34,28 @@ public final class SignerMetrics: SignerRecorder, @unchecked Sendable {
         var roundTrips = RecentSamples()
     }
 
-    /// One chain's metric objects, created once so the signing path only increments.
-    struct Instruments {
+    /// One chain's metric objects, created once so the signing path only increments (a class, so looking one
+    /// up does not copy its dictionaries).
+    final class Instruments {
         let signatures: [SignStep: CoreMetrics.Counter]
         let refusals: [RefusalReason: CoreMetrics.Counter]
         let height, round, step, sinceSignature, writable: Gauge
         let stateWrite: CoreMetrics.Timer
         let writeFailures: CoreMetrics.Counter
+
+        init(signatures: [SignStep: CoreMetrics.Counter], refusals: [RefusalReason: CoreMetrics.Counter],
+             height: Gauge, round: Gauge, step: Gauge, sinceSignature: Gauge, writable: Gauge,
+             stateWrite: CoreMetrics.Timer, writeFailures: CoreMetrics.Counter) {
+            self.signatures = signatures
+            self.refusals = refusals
+            self.height = height
+            self.round = round
+            self.step = step
+            self.sinceSignature = sinceSignature
+            self.writable = writable
+            self.stateWrite = stateWrite
+            self.writeFailures = writeFailures
+        }
     }
 
     /// `starting`: each chain's state as loaded, so a restarted signer reports where it stands at once.
@@ -75,7 +93,7 @@ public final class SignerMetrics: SignerRecorder, @unchecked Sendable {
                 CoreMetrics.Counter(label: name, dimensions: d, factory: f).increment(by: 0)
             }
             // Histograms too, so every series exists (empty) from start-up.
-            _ = CoreMetrics.Timer(label: Names.roundTrip, dimensions: d, factory: f)
+            roundTripTimers[link] = CoreMetrics.Timer(label: Names.roundTrip, dimensions: d, factory: f)
             _ = CoreMetrics.Timer(label: Names.handshake, dimensions: d, factory: f)
         }
     }
@@ -147,7 +165,8 @@ public final class SignerMetrics: SignerRecorder, @unchecked Sendable {
                 lock.withLock { chains[link.chainID]?.stateWriteFailing = true }
             }
         }
-        CoreMetrics.Timer(label: Names.roundTrip, dimensions: dimensions(link), factory: exposition.factory)
+        (roundTripTimers[link]
+            ?? CoreMetrics.Timer(label: Names.roundTrip, dimensions: dimensions(link), factory: exposition.factory))
             .recordSeconds(roundTripSeconds)
         lock.withLock { links[link]?.roundTrips.add(roundTripSeconds) }
     }

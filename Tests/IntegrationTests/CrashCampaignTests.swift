@@ -37,7 +37,7 @@ struct CrashCampaignTests {
             }
             // Kill while request `killAt` is in flight, 0 µs to twice the usual round trip after it was sent:
             // a quarter of the kills land the instant the request leaves, most of the rest inside the state
-            // write (the two fsyncs are most of a round trip).
+            // write (the journal's fdatasync is most of a round trip) or the state file's replace that follows.
             let killAt = Int.random(in: 0..<6, using: &rng)
             let window = max(2 * peer.medianRoundTripMicros, 1000)
             let delay = Int.random(in: 0..<4, using: &rng) == 0 ? 0 : Int.random(in: 0..<window, using: &rng)
@@ -48,7 +48,8 @@ struct CrashCampaignTests {
                 sigil.kill(SIGKILL)
                 sigil.wait()
                 killed = true
-                // A temp file that was not there before: the kill hit between its creation and the rename.
+                // A temp file that was not there before: the kill hit the state file's replace (which follows the
+                // journal record) between the temp file's creation and the rename.
                 let temps = Self.tempFiles(in: stateDir)
                 if !temps.isSubset(of: seenTemps) { insideWrite += 1 }
                 seenTemps.formUnion(temps)
@@ -62,7 +63,7 @@ struct CrashCampaignTests {
         }
 
         let seconds = Int(Date().timeIntervalSince(started))
-        print("crash-campaign: \(kills) kills in \(seconds) s, \(insideWrite) inside the state write (temp file left), "
+        print("crash-campaign: \(kills) kills in \(seconds) s, \(insideWrite) inside a state-file write (temp file left), "
             + "height \(peer.height), \(peer.stats), conflicts \(peer.ledger.conflicts.count), seed \(seed)")
         if peer.ledger.conflicts.isEmpty {
             home.dir.remove()
@@ -78,7 +79,7 @@ struct CrashCampaignTests {
         if kills >= 50 {
             #expect(peer.stats.reasks > 0 && peer.stats.refused > 0,
                     "re-asks must reach the signer and be refused: \(peer.stats)")
-            #expect(insideWrite > 0, "no kill landed inside a state write")
+            #expect(insideWrite > 0, "no kill landed inside a state-file write")
         }
     }
 

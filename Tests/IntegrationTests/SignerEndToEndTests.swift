@@ -123,7 +123,12 @@ struct SignerEndToEndTests {
         #expect(log.contains("] signed Prevote:"))
         // The runner spawns children with SIGTERM blocked; sigil must still stop on it as under systemd.
         sigil.kill(SIGTERM)
-        #expect(sigil.wait(timeout: 10) != nil, "sigil start ignored SIGTERM")
+        #expect(sigil.wait(timeout: 10) == 0, "sigil start ignored SIGTERM or did not stop cleanly: \(sigil.output)")
+        #expect(sigil.output.contains("received SIGTERM: writing the state files and stopping"))
+        // A stop leaves the CometBFT-format file level with the journal: what an operator copies after a stop.
+        let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: home.stateFile)))
+        let state = try #require(file as? [String: Any])
+        #expect(state["height"] as? String == "101" && state["step"] as? Int == 3, "state file after stop: \(state)")
     }
 
     /// A conflicting vote at a signed HRS gets an error reply, an identical retry gets the identical signature,

@@ -88,6 +88,23 @@ struct CodecTests {
             + "expected 0 (varint)")
     }
 
+    /// Field names are built lazily (only for errors); the dotted path through nested messages must survive.
+    @Test func nestedErrorsNameTheWholePath() throws {
+        // SignVoteRequest.vote.block_id.part_set_header with total (field 1) sent as bytes.
+        let header = Wrap.field(3, Wrap.field(1, Wrap.field(4, Wrap.field(2, [0x0a, 0x01, 0x00]))))
+        let error = #expect(throws: PrivvalError.self) { try PrivvalMessage(decoding: header) }
+        #expect(error?.description == "field SignVoteRequest.vote.block_id.part_set_header.total has wire type 2 "
+            + "(length-delimited), expected 0 (varint)")
+        // SignProposalRequest.proposal.timestamp with nanos out of range, and a truncated field inside it.
+        let nanos = Wrap.field(5, Wrap.field(1, Wrap.field(6, [0x10, 0xff, 0xff, 0xff, 0xff, 0x0f])))
+        let bad = #expect(throws: PrivvalError.self) { try PrivvalMessage(decoding: nanos) }
+        #expect(bad?.description.contains("SignProposalRequest.proposal.timestamp") == true, "\(String(describing: bad))")
+        let cut = Wrap.field(5, Wrap.field(1, Wrap.field(6, [0x08, 0x80])))
+        let truncated = #expect(throws: PrivvalError.self) { try PrivvalMessage(decoding: cut) }
+        #expect(truncated?.description.contains("SignProposalRequest.proposal.timestamp field 1") == true,
+                "\(String(describing: truncated))")
+    }
+
     @Test func malformedInputIsRejected() throws {
         let overlong = [UInt8](repeating: 0xff, count: 10) + [0x01]
         #expect(errorCode { try PrivvalMessage(decoding: [0x3a] + overlong) } == .malformedVarint)

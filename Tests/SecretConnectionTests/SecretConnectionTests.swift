@@ -59,6 +59,16 @@ import Testing
         #expect(try pair.accepted.read(maxLength: 4096).count == 476)
     }
 
+    @Test func aShortReadLeavesTheRestOfTheFrameForTheNext() throws {
+        let pair = try Self.connectedPair()
+        let message = (0..<100).map { UInt8($0) }
+        try pair.dialer.write(message)
+        #expect(try pair.accepted.read(maxLength: 30) == Array(message[0..<30]))
+        #expect(try pair.accepted.read(maxLength: 70) == Array(message[30..<100]))
+        try pair.dialer.write([7, 8, 9])
+        #expect(try pair.accepted.read(maxLength: 4096) == [7, 8, 9])
+    }
+
     @Test func closeIsSeenAsClosed() throws {
         let pair = try Self.connectedPair()
         pair.dialer.close()

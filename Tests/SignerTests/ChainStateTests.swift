@@ -38,6 +38,10 @@ import Testing
 
         let first = try chain.attempt(request: vote.request, signer: signer.sign)
         guard case .signed(let signature) = first else { Issue.record("got \(first)"); return }
+        // Durable in the journal when sign returns; the state file follows off the signing path.
+        let journaled = try #require(try StateJournal.read(path: path + ".journal", fs: SystemFileSystem()))
+        #expect(journaled.state == LastSignState(signed: vote.request, signature: signature))
+        chain.flushStateFile()
         let onDisk = try #require(try StateFile(path: path).load()?.0)
         #expect(onDisk == LastSignState(signed: vote.request, signature: signature))
 
@@ -111,6 +115,7 @@ import Testing
         #expect(r.code == .noSignBytes)
         let next = FakeSignBytes(step: .precommit, height: 100, round: 2, block: "A", time: 1)
         #expect(try chain.attempt(request: next.request, signer: { _ in [1] }) == .signed([1]))
+        chain.flushStateFile()
         #expect(try StateFile(path: path).load()?.1 == .cometbft)
     }
 
@@ -232,8 +237,8 @@ import Testing
     @Test func failedPersistWithholdsTheSignatureAndKeepsTheLastReleasedState() throws {
         let dir = try TempDir("chain-fail")
         defer { dir.remove() }
-        let file = StateFile(path: dir.path("s.json"), fs: FailingFileSystem(failing: .fsyncFile))
-        let chain = ChainState(chainID: "kira-1", file: file, last: .initial, stateLock: nil)
+        let file = StateFile(path: dir.path("s.json"), fs: FailingFileSystem(failing: .fdatasync))
+        let chain = try ChainState(chainID: "kira-1", file: file, last: .initial, stateLock: nil)
         let vote = FakeSignBytes(step: .prevote, height: 1, round: 0, block: "A", time: 1)
         for _ in 0..<2 {
             #expect(throws: StateError(code: .persistFailed, reason: "")) {

@@ -155,7 +155,7 @@ import Testing
         #expect(fs.calls[6] == "fsync \(dir.url.path)")
     }
 
-    @Test(arguments: FailingFileSystem.Step.allCases)
+    @Test(arguments: FailingFileSystem.Step.stateFileSteps)
     func injectedFailureThrowsAndLeavesOldStateAndNoTempFile(step: FailingFileSystem.Step) throws {
         let dir = try TempDir("state-fail")
         defer { dir.remove() }
@@ -247,12 +247,26 @@ final class RecordingFileSystem: StateFileSystem, @unchecked Sendable {
         return try real.openDirectory(path)
     }
     func unlink(_ path: String) { note("unlink \(path)"); real.unlink(path) }
+    func openReadWrite(_ path: String) throws(SystemCallError) -> Int32 { try real.openReadWrite(path) }
+    func pwrite(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(SystemCallError) {
+        note("pwrite \(path)")
+        try real.pwrite(fd, bytes, offset: offset, path: path)
+    }
+    func fdatasync(_ fd: Int32, path: String) throws(SystemCallError) {
+        note("fdatasync \(path)")
+        try real.fdatasync(fd, path: path)
+    }
+    func stillNames(_ path: String, _ fd: Int32) throws(SystemCallError) -> Bool { try real.stillNames(path, fd) }
 }
 
 /// The real file system with one step made to fail with EIO. A mock only for the failure: a full or failing
 /// disk cannot be produced in-process; `realFailureWhenTheDirectoryIsGone` covers a real one.
 struct FailingFileSystem: StateFileSystem {
-    enum Step: String, CaseIterable, Sendable { case create, write, fsyncFile, rename, openDirectory, fsyncDirectory }
+    enum Step: String, CaseIterable, Sendable {
+        case create, write, fsyncFile, rename, openDirectory, fsyncDirectory, pwrite, fdatasync
+        /// The JSON state file's replace; pwrite and fdatasync are the journal's.
+        static let stateFileSteps: [Step] = [.create, .write, .fsyncFile, .rename, .openDirectory, .fsyncDirectory]
+    }
     let failing: Step
     private let real = SystemFileSystem()
 
@@ -286,6 +300,16 @@ struct FailingFileSystem: StateFileSystem {
         return try real.openDirectory(path)
     }
     func unlink(_ path: String) { real.unlink(path) }
+    func openReadWrite(_ path: String) throws(SystemCallError) -> Int32 { try real.openReadWrite(path) }
+    func pwrite(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(SystemCallError) {
+        try fail(.pwrite, "pwrite", path)
+        try real.pwrite(fd, bytes, offset: offset, path: path)
+    }
+    func fdatasync(_ fd: Int32, path: String) throws(SystemCallError) {
+        try fail(.fdatasync, "fdatasync", path)
+        try real.fdatasync(fd, path: path)
+    }
+    func stillNames(_ path: String, _ fd: Int32) throws(SystemCallError) -> Bool { try real.stillNames(path, fd) }
 }
 
 @Suite struct StateFilesTests {

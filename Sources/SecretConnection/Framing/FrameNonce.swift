@@ -8,7 +8,9 @@ struct FrameNonce: Sendable, Equatable {
     }
 
     var bytes: [UInt8] {
-        [0, 0, 0, 0] + withUnsafeBytes(of: counter.littleEndian) { Array($0) }
+        var out = [UInt8](repeating: 0, count: 12)
+        for i in 0..<8 { out[4 + i] = UInt8(truncatingIfNeeded: counter >> (8 * UInt64(i))) }
+        return out
     }
 
     mutating func increment() throws {

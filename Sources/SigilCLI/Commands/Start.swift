@@ -29,7 +29,9 @@ struct Start: ParsableCommand {
         LoggingSystem.bootstrapTMKMS(level: verbose ? .debug : .info, json: format == .json)
         if let note = ConfigLocator.note(for: path) { Logger(label: "sigil::commands::start").warning("\(note)") }
         guard let metricsConfig = config.metrics else {
-            return try SignerRuntime(config: config, configPath: path, acceptEmptyState: acceptEmptyState).run()
+            let runtime = try SignerRuntime(config: config, configPath: path, acceptEmptyState: acceptEmptyState)
+            runtime.exitOnStopSignals()
+            return try runtime.run()
         }
         var server: MetricsServer?
         let runtime = try SignerRuntime(config: config, configPath: path, acceptEmptyState: acceptEmptyState) {
@@ -40,6 +42,7 @@ struct Start: ParsableCommand {
         }
         server?.start()
         defer { server?.stop() }
+        runtime.exitOnStopSignals()
         try runtime.run()
     }
 }

@@ -11,10 +11,12 @@ import SignerState
 /// on its own thread. Several validators of one chain share one key and one `ChainState`.
 public final class SignerRuntime: @unchecked Sendable {
     private let clients: [ValidatorClient]
+    private let states: [ChainState]
     private let logger = Logger(label: "sigil::commands::start")
     private var threads: [Thread] = []
     private let done = DispatchGroup()
     private let failures = Atomic<[String]>([])
+    private var stopSources: [any DispatchSourceSignal] = []
 
     public convenience init(configPath: String, acceptEmptyState: Bool = false) throws {
         try self.init(config: SignerConfig.load(path: configPath), configPath: configPath,
@@ -40,8 +42,14 @@ public final class SignerRuntime: @unchecked Sendable {
             if let looked { keyring.warning("\(looked)") }
             let (state, warnings) = try ChainState.open(chainID: chain.id, path: chain.stateFile)
             for w in warnings { keyring.warning("\(w)") }
+            state.whenStateFileFails { error in
+                let goesOn = "the journal beside it holds the state and signing goes on; fix the disk and the state "
+                    + "file catches up at the next signature"
+                keyring.warning("\(error.description); \(goesOn)")
+            }
             chains[chain.id] = (key, state, chain)
         }
+        states = chains.values.map { $0.1 }
         let recorder = try makeRecorder(chains.mapValues { $0.1.lastSigned })
         for (_, state, chain) in chains.values {
             guard let backend = chain.stateBackend else { continue }
@@ -122,5 +130,23 @@ public final class SignerRuntime: @unchecked Sendable {
 
     public func stop() {
         for client in clients { client.stop() }
+    }
+
+    /// SIGTERM or SIGINT (systemctl stop, docker stop, Ctrl-C): bring every state file level with its journal,
+    /// then exit 0. Without this a stop would leave the file one signature behind, which is safe (loading takes
+    /// the higher of the two) but not what an operator who copies the file after a stop expects.
+    public func exitOnStopSignals() {
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [self] in
+                logger.info("received \(sig == SIGTERM ? "SIGTERM" : "SIGINT"): writing the state files and stopping")
+                stop()
+                for state in states { state.closeForExit() }
+                exit(0)
+            }
+            source.resume()
+            stopSources.append(source)
+        }
     }
 }

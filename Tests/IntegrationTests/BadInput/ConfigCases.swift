@@ -63,7 +63,7 @@ extension BadInput {
             try $0.config { $0.replacingOccurrences(of: "state_file = \"state/", with: "state_file = \"stat/") }
         },
         start("a key_type the signer ignores is reported", names: ["127.0.0.1:1"], fix: "set reconnect = true to keep dialing",
-              alsoPrints: ["tmkms.toml:13: key_type = \"account\" is ignored"], mayChange: ["state/kira-1_priv_validator_state.json.lock"],
+              alsoPrints: ["tmkms.toml:13: key_type = \"account\" is ignored"], mayChange: BadInput.lock,
               replacing("path = \"secrets/consensus.key\"",
                         "path = \"secrets/consensus.key\"\n\n[[providers.softsign]]\nchain_ids = [\"kira-1\"]\nkey_type = \"account\"\npath = \"secrets/consensus.key\"")),
     ]

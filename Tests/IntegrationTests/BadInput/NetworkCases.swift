@@ -11,7 +11,10 @@ extension BadInput {
         case garbage
     }
 
-    static let lock: Set<String> = ["state/kira-1_priv_validator_state.json.lock"]
+    /// What a signer creates beside the state file at start: the lock and the journal.
+    static let lock: Set<String> = [
+        "state/kira-1_priv_validator_state.json.lock", "state/kira-1_priv_validator_state.json.journal",
+    ]
 
     static let network: [BadInput] = [
         BadInput(area: "network", name: "nothing listens at addr", args: ["start", "-c", "tmkms.toml"],
