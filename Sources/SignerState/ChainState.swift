@@ -106,15 +106,15 @@ public final class ChainState: @unchecked Sendable {
         return (chain, warnings)
     }
 
+    /// The state file is written under this chain's lock, which goes with this object: finish first.
+    deinit { mirror.flush() }
+
     /// From now on every signature is first won in `watermark` (see `SharedWatermark`).
     public func share(_ watermark: any SharedWatermark) {
         lock.lock()
         defer { lock.unlock() }
         shared = watermark
     }
-
-    /// The state file is written under this chain's lock, which goes with this object: finish first.
-    deinit { mirror.flush() }
 
     /// The last signed state (a snapshot).
     public var lastSigned: LastSignState {
@@ -159,8 +159,8 @@ public final class ChainState: @unchecked Sendable {
             signature: won.signature, timestamp: won.timestamp, reused: won.reused, stateWriteSeconds: written)
     }
 
-    /// Records `next` in the journal (durable before this returns), makes it the state, and hands it to the state
-    /// file's writer; returns how long the journal write took.
+    /// Journals `next` durably, makes it the state and hands it to the state-file mirror; returns how long the
+    /// durable write took.
     private func save(_ next: LastSignState) throws(StateError) -> Double {
         let started = DispatchTime.now().uptimeNanoseconds
         try journal.record(next)
@@ -184,3 +184,4 @@ public final class ChainState: @unchecked Sendable {
         mirror.flush()
     }
 }
+
