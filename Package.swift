@@ -5,7 +5,7 @@ import PackageDescription
 // everything between them and the `sigil` executable is plain Swift.
 let package = Package(
     name: "Sigil",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sigil", targets: ["SigilCLI"]),
     ],
@@ -14,6 +14,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // etcd v3 client (the shared double-sign watermark): gRPC over HTTP/2 with NIO's TLS.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C boundary
@@ -34,17 +39,27 @@ let package = Package(
         .target(name: "SecretConnection", dependencies: ["SigilCrypto", "Merlin", "Sockets"]),
         .target(name: "SignerConfig", dependencies: ["TOML", "KeyFormats", "SigilCrypto", "Sockets"]),
         .target(name: "SignerState", dependencies: ["SigilCrypto"]),
+        // The etcd v3 client (generated KV messages and stubs under Generated/) and the shared watermark.
+        .target(
+            name: "Etcd",
+            dependencies: [
+                "SignerState", "SignerConfig",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
         .target(
             name: "Signer",
             dependencies: [
-                "SignerConfig", "SignerState",
+                "SignerConfig", "SignerState", "Etcd",
                 "SigilCrypto", "Privval", "SecretConnection", "KeyFormats", "Sockets", "TunnelGuard",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "Telemetry",
             dependencies: [
-                "Signer", "SignerConfig", "SignerState", "Sockets", "WireGuard",
+                "Signer", "SignerConfig", "SignerState", "Sockets", "WireGuard", "Etcd",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -59,7 +74,7 @@ let package = Package(
             name: "SigilCLI",
             dependencies: [
                 "SigilCrypto", "KeyFormats", "SecretConnection", "Privval", "Signer", "SignerConfig", "SignerState",
-                "ValidatorPeer", "Telemetry",
+                "ValidatorPeer", "Telemetry", "Etcd",
                 "Netlink", "WireGuard", "TunnelGuard", "Firewall", "Provisioning", "Sockets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +97,12 @@ let package = Package(
         .testTarget(
             name: "ProvisioningTests", dependencies: ["Provisioning", "WireGuard", "Firewall", "SignerConfig", "TestSupport"],
             exclude: ["Golden"]),
+        .testTarget(
+            name: "EtcdTests",
+            dependencies: [
+                "Etcd", "SignerConfig", "SignerState", "ValidatorPeer", "Privval", "KeyFormats", "SigilCrypto",
+                "TestSupport",
+            ]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -7,7 +7,8 @@ test_pkgs=(wireguard-go wireguard-tools nftables iptables ufw iproute2 python3-j
            qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils prometheus tmux strace e2fsprogs
            systemd  # systemd-analyze verify for the units (Tests/FirewallTests, Docs/production.md)
            podman runc catatonit golang-github-containernetworking-plugin-dnsname debootstrap python3-venv
-           python3-cryptography)  # the container stage (Tests/containers)
+           python3-cryptography  # the container stage (Tests/containers)
+           etcd-server etcd-client openssl python3)  # etcd state backend: scripts/etcd-cluster.sh, HA tests
 case "${1:-build}" in
   build) pkgs=("${build_pkgs[@]}") ;;
   test)  pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;

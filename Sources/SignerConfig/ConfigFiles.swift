@@ -15,9 +15,10 @@ extension SignerConfig {
                 key, field: "secret_key", table: "[[validator]]", line: v.line, file: file,
                 fix: "create it with `sigil softsign keygen \(key)` (or `sigil init`)")
         }
+        try checkStateBackendFiles(file: file)
     }
 
-    private func checkKeyFile(
+    func checkKeyFile(
         _ path: String, field: String, table: String, line: Int, file: String, fix: String
     ) throws(ConfigError) {
         var st = stat()

@@ -63,7 +63,7 @@ struct ConfigParser {
     private mutating func chain(_ t: TOMLTable) throws(ConfigError) -> ChainConfig {
         let r = try TableReader(
             t, file: file, name: "[[chain]]",
-            allowed: ["id", "key_format", "sign_bytes", "sign_extensions", "state_file", "state_hook"])
+            allowed: ["id", "key_format", "sign_bytes", "sign_extensions", "state_backend", "state_file", "state_hook"])
         let id = try r.requiredString("id", example: "\"kira-1\"")
         try checkChainID(id, key: "id", line: r.line("id"))
         let name = "[[chain]] id = \"\(id)\""
@@ -85,11 +85,13 @@ struct ConfigParser {
                     + "keep the state file itself current instead")
         }
         let signExtensions = try r.bool("sign_extensions")
+        let backend = try r.table("state_backend")
         return ChainConfig(
             id: id, keyFormat: try keyFormat(kf, chain: name), stateFile: stateFile,
             signExtensions: signExtensions ?? false, line: t.line,
             signExtensionsLine: signExtensions.map { _ in r.line("sign_extensions") },
-            signBytes: try r.bool("sign_bytes") ?? false)
+            signBytes: try r.bool("sign_bytes") ?? false,
+            stateBackend: try backend.map { (b) throws(ConfigError) in try stateBackend(b, name: name) })
     }
 
     private func keyFormat(_ t: TOMLTable, chain: String) throws(ConfigError) -> ChainConfig.KeyFormat {

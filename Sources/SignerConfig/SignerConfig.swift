@@ -25,6 +25,8 @@ public struct ChainConfig: Hashable, Sendable {
     public var signExtensionsLine: Int? = nil
     /// `sign_bytes`: answer CometBFT v1 `SignBytesRequest` (arbitrary bytes signed with the consensus key).
     public var signBytes: Bool = false
+    /// `state_backend`: the shared etcd record; nil keeps the state in `state_file` only.
+    public var stateBackend: EtcdBackendConfig? = nil
 }
 
 /// A `[[providers.softsign]]` key file.

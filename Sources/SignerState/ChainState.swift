@@ -41,6 +41,8 @@ public final class ChainState: @unchecked Sendable {
     private let stateLock: StateLock?
     private let lock = NSLock()
     private var last: LastSignState
+    /// The etcd record every signer of this key moves forward before releasing a signature; nil for local only.
+    private var shared: (any SharedWatermark)?
 
     init(chainID: String, file: StateFile, last: LastSignState, stateLock: StateLock?) throws(StateError) {
         self.chainID = chainID
@@ -107,6 +109,13 @@ public final class ChainState: @unchecked Sendable {
     /// The state file is written under this chain's lock, which goes with this object: finish first.
     deinit { mirror.flush() }
 
+    /// From now on every signature is first won in `watermark` (see `SharedWatermark`).
+    public func share(_ watermark: any SharedWatermark) {
+        lock.lock()
+        defer { lock.unlock() }
+        shared = watermark
+    }
+
     /// The last signed state (a snapshot).
     public var lastSigned: LastSignState {
         lock.lock()
@@ -126,6 +135,7 @@ public final class ChainState: @unchecked Sendable {
     public func sign(request: SignRequestInfo, signer: ([UInt8]) throws -> [UInt8]) throws -> SignOutcome {
         lock.lock()
         defer { lock.unlock() }
+        if let shared { return try signShared(request: request, signer: signer, watermark: shared) }
         switch ConsensusState.decide(last: last, request: request) {
         case .refuse(let refusal):
             throw refusal
@@ -133,14 +143,31 @@ public final class ChainState: @unchecked Sendable {
             return SignOutcome(signature: signature, timestamp: timestamp, reused: true)
         case .sign:
             let signature = try signer(request.signBytes)
-            let next = LastSignState(signed: request, signature: signature)
-            let started = DispatchTime.now().uptimeNanoseconds
-            try journal.record(next)
-            let written = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            last = next
-            mirror.submit(next)
+            let written = try save(LastSignState(signed: request, signature: signature))
             return SignOutcome(signature: signature, reused: false, stateWriteSeconds: written)
         }
+    }
+
+    /// The shared record decides; the local state follows it (defence in depth, and what `sigil state` shows)
+    /// before the signature is returned.
+    private func signShared(
+        request: SignRequestInfo, signer: ([UInt8]) throws -> [UInt8], watermark: any SharedWatermark
+    ) throws -> SignOutcome {
+        let won = try watermark.sign(request: request, local: last, signer: signer)
+        let written = won.record.isAhead(of: last) ? try save(won.record) : nil
+        return SignOutcome(
+            signature: won.signature, timestamp: won.timestamp, reused: won.reused, stateWriteSeconds: written)
+    }
+
+    /// Journals `next` durably, makes it the state and hands it to the state-file mirror; returns how long the
+    /// durable write took.
+    private func save(_ next: LastSignState) throws(StateError) -> Double {
+        let started = DispatchTime.now().uptimeNanoseconds
+        try journal.record(next)
+        let written = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        last = next
+        mirror.submit(next)
+        return written
     }
 
     /// Called with the error when the state file could not be brought up to the journal (the journal still
@@ -158,9 +185,3 @@ public final class ChainState: @unchecked Sendable {
     }
 }
 
-extension LastSignState {
-    /// Strictly later in height, round, step order.
-    func isAhead(of other: LastSignState) -> Bool {
-        (height, round, step.rawValue) > (other.height, other.round, other.step.rawValue)
-    }
-}

@@ -13,7 +13,7 @@ final class Exposition: Sendable {
         let fine: [Duration] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
             .map { .nanoseconds(Int64($0 * 1e9)) }
         factory.durationHistogramBuckets = [
-            Names.roundTrip: fine, Names.stateWrite: fine, Names.handshake: fine,
+            Names.roundTrip: fine, Names.stateWrite: fine, Names.handshake: fine, Names.etcdRequest: fine,
         ]
         self.factory = factory
     }
@@ -44,4 +44,6 @@ enum Names {
     static let tunnelReceived = "sigil_tunnel_received_bytes"
     static let tunnelSent = "sigil_tunnel_sent_bytes"
     static let ready = "sigil_ready"
+    static let etcdRequest = "sigil_etcd_request_seconds"
+    static let etcdFailovers = "sigil_etcd_failovers_total"
 }

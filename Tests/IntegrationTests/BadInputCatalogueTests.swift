@@ -9,7 +9,7 @@ import Testing
 /// planted secret in any form.
 @Suite struct BadInputCatalogueTests {
     static let cases = BadInput.config + BadInput.keys + BadInput.state + BadInput.wireGuard + BadInput.provisioning
-        + BadInput.firewalls + BadInput.commands + BadInput.network
+        + BadInput.firewalls + BadInput.commands + BadInput.network + BadInput.etcd
 
     @Test func catalogueCoversEveryArea() {
         let all = Self.cases + BadInput.peers.map(\.0)

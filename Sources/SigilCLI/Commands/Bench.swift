@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Privval
+import SignerConfig
 import Sockets
 import ValidatorPeer
 
@@ -21,6 +22,20 @@ struct Bench: ParsableCommand {
     var compare: String?
     @Option(help: "Chain id the peer asks for.") var chainID = "sigil-bench-1"
     @Option(help: "Seconds the peer stays down before it restarts, for the reconnect figure.") var downtime = 0.5
+    @Option(help: ArgumentHelp(
+        "Run the signer with this etcd state_backend (the inline table of a [[chain]], e.g. '{ type = \"etcd\", "
+            + "endpoints = [\"https://127.0.0.1:2379\"], ca_file = ..., cert_file = ..., key_file = ... }'); the "
+            + "record goes under PREFIX/bench-<time>-<pid>/ so no real chain's record is touched.",
+        valueName: "inline-table"))
+    var stateBackend: String?
+
+    /// `--state-backend` parsed, with the bench's own key prefix.
+    func backend() throws -> EtcdBackendConfig? {
+        guard let stateBackend else { return nil }
+        var b = try EtcdBackendConfig.parse(inline: stateBackend, label: "--state-backend")
+        b.prefix += "/bench-\(Int(Date().timeIntervalSince1970))-\(getpid())"
+        return b
+    }
 
     func validate() throws {
         if compare != nil && addr == nil {
@@ -31,17 +46,19 @@ struct Bench: ParsableCommand {
         }
         guard heights >= 1 else { throw ValidationError("--heights \(heights) measures nothing; give 1 or more") }
         guard rounds >= 1 else { throw ValidationError("--rounds \(rounds) measures nothing; give 1 or more") }
+        _ = try backend()
     }
 
     func run() throws {
         let home = try DemoHome(chainID: chainID)
         defer { home.remove() }
+        let backend = try backend()
         var height: Int64 = 0
         let addresses: [String?] = addr.map { [$0] } ?? transport.kinds.map { _ in nil }
         for (i, fixed) in addresses.enumerated() {
             let kind = fixed.map { $0.hasPrefix("unix://") ? BenchTransport.unix : .tcp } ?? transport.kinds[i]
             var peer = BenchPeer(kind: kind, address: fixed, home: home, chainID: chainID, downtime: downtime)
-            try home.writeConfig(addr: try peer.resolveAddress())
+            try home.writeConfig(addr: try peer.resolveAddress(), stateBackend: backend)
             let sigil = SignerCommand(name: "sigil", argv: [Self.executable, "start", "-c", home.configPath])
             let signers = [sigil] + (compare.map { [SignerCommand(name: "other", argv: ["/bin/sh", "-c", $0])] } ?? [])
             var figures = Array(repeating: SignerFigures(), count: signers.count)
@@ -51,7 +68,8 @@ struct Bench: ParsableCommand {
                 }
             }
             print("\(kind.title) at \(peer.address ?? "?"), \(rounds) round(s) x \(heights * 2) votes per signer"
-                + (signers.count > 1 ? ", alternating" : ""))
+                + (signers.count > 1 ? ", alternating" : "")
+                + (backend.map { ", state in etcd (\($0.endpoints.count) endpoint(s), key prefix \($0.prefix))" } ?? ""))
             print(BenchReport.table(zip(signers, figures).map { ($0.name, $1) }))
             print("")
         }

@@ -3,6 +3,7 @@ import KeyFormats
 import SigilCrypto
 import Signer
 import SignerConfig
+import TOML
 
 /// A throwaway Sigil home laid out like `sigil init` makes one.
 struct DemoHome {
@@ -24,10 +25,15 @@ struct DemoHome {
     var configPath: String { path("tmkms.toml") }
     var stateFile: String { path("state/\(chainID)_priv_validator_state.json") }
 
-    func writeConfig(addr: String) throws {
-        let text = try ConfigTemplate.render(
+    /// `stateBackend`: an etcd `state_backend` for the chain (`sigil bench --state-backend`).
+    func writeConfig(addr: String, stateBackend: EtcdBackendConfig? = nil) throws {
+        var text = try ConfigTemplate.render(
             chainID: chainID, accountKeyPrefix: "kirapub", consensusKeyPrefix: "kiravalconspub", home: root.path,
             validatorAddr: addr, consensusKeyFile: "priv_validator_key.json")
+        if let stateBackend {
+            let stateLine = "state_file = \(TOML.quoted(stateFile))\n"
+            text = text.replacingOccurrences(of: stateLine, with: stateLine + "state_backend = \(stateBackend.inlineTOML)\n")
+        }
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 

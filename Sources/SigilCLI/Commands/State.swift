@@ -1,4 +1,5 @@
 import ArgumentParser
+import Etcd
 import Privval
 import Signer
 import SignerConfig
@@ -10,15 +11,37 @@ struct State: ParsableCommand {
         subcommands: [Show.self, Set.self, Import.self, Export.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the last signed height/round/step.")
-        @Argument(help: "The state file (CometBFT priv_validator_state.json or a TMKMS state file).") var path: String
+        static let configuration = CommandConfiguration(
+            abstract: "Print the last signed height/round/step: of a state file, or of a chain in the config (its "
+                + "state_file and, with an etcd state_backend, the etcd record).")
+        @Argument(help: "The state file (CometBFT priv_validator_state.json or a TMKMS state file); without it, the chain's in the config.")
+        var path: String?
+        @OptionGroup var choice: ChainChoice
 
         func run() throws {
+            guard let path else { return try showChain(try choice.chain()) }
             guard let (state, fromTmkms) = try StateFiles.read(path: path) else {
                 throw ValidationError("no state file at \(path); check the path (a chain's `state_file` in the config)")
             }
             print("h/r/s \(state.hrs) (\(state.step))\(fromTmkms ? ", imported from a TMKMS file" : "")")
             print(StateFiles.render(state))
+        }
+
+        private func showChain(_ chain: ChainConfig) throws {
+            if let (state, fromTmkms) = try StateFiles.read(path: chain.stateFile) {
+                print("local \(chain.stateFile): h/r/s \(state.hrs) (\(state.step))"
+                    + (fromTmkms ? ", imported from a TMKMS file" : ""))
+                print(StateFiles.render(state))
+            } else {
+                print("local \(chain.stateFile): no state file yet")
+            }
+            guard let backend = chain.stateBackend else { return }
+            let watermark = try EtcdWatermark(client: EtcdClient(config: backend), chainID: chain.id)
+            guard let record = try watermark.read() else {
+                return print("etcd \(watermark.record.key): no record yet (the first signature creates it)")
+            }
+            print("etcd \(watermark.record.key): h/r/s \(record.hrs) (\(record.step))")
+            print(StateFiles.render(record))
         }
     }
 
@@ -26,7 +49,9 @@ struct State: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Raise the watermark, e.g. after restoring an old backup: Sigil then refuses everything at or "
                 + "below it. Lowering is refused.")
-        @Argument(help: "The state file.") var path: String
+        @Argument(help: "The state file; without it, the chain's in the config (and its etcd record, if any).")
+        var path: String?
+        @OptionGroup var choice: ChainChoice
         @Option(help: "Height to record as signed.") var height: Int64
         @Option(help: "Round.") var round: Int32 = 0
         @Option(help: "Step: 1 proposal, 2 prevote, 3 precommit (CometBFT numbering, as in Sigil's log lines).")
@@ -43,13 +68,39 @@ struct State: ParsableCommand {
         func run() throws {
             let s = SignStep(rawValue: step)!
             let new = LastSignState(height: height, round: round, step: s)
-            if let (old, _) = try StateFiles.read(path: path),
-               (old.height, old.round, old.step.rawValue) >= (new.height, new.round, new.step.rawValue) {
+            guard let path else { return try raiseChain(try choice.chain(), to: new) }
+            try raiseFile(path, to: new)
+        }
+
+        private func raiseFile(_ path: String, to new: LastSignState) throws {
+            if let (old, _) = try StateFiles.read(path: path), !new.isAhead(of: old) {
                 throw ValidationError("refusing to lower or repeat the state of \(path): it is at h/r/s \(old.hrs) "
                     + "(\(old.step)), the new value \(new.hrs) (\(new.step)) is not above it")
             }
             try StateFiles.write(new, path: path)
             print("\(path) now at h/r/s \(new.hrs) (\(new.step)); nothing at or below it will be signed")
+        }
+
+        /// With an etcd backend the shared record is raised with the signers' own Txn (safe while they run);
+        /// the local state file follows when no signer holds it.
+        private func raiseChain(_ chain: ChainConfig, to new: LastSignState) throws {
+            guard let backend = chain.stateBackend else { return try raiseFile(chain.stateFile, to: new) }
+            let watermark = try EtcdWatermark(client: EtcdClient(config: backend), chainID: chain.id)
+            switch try watermark.raise(to: new) {
+            case .unchanged(let old):
+                throw ValidationError("refusing to lower or repeat the etcd record \(watermark.record.key): it is at "
+                    + "h/r/s \(old.hrs) (\(old.step)), the new value \(new.hrs) (\(new.step)) is not above it")
+            case .raised(let old):
+                print("etcd \(watermark.record.key) raised from \(old.map { "h/r/s \($0.hrs)" } ?? "nothing") to "
+                    + "h/r/s \(new.hrs) (\(new.step)); no signer using it will sign at or below it")
+            }
+            if let holder = StateFiles.lockHolder(path: chain.stateFile) {
+                return print("\(chain.stateFile) left as it is: the signer running here (pid \(holder)) raises it "
+                    + "at its next signature")
+            }
+            if let (old, _) = try StateFiles.read(path: chain.stateFile), !new.isAhead(of: old) { return }
+            try StateFiles.write(new, path: chain.stateFile)
+            print("\(chain.stateFile) now at h/r/s \(new.hrs) (\(new.step))")
         }
     }
 

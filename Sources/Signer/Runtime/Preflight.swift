@@ -1,3 +1,4 @@
+import Etcd
 import Foundation
 import KeyFormats
 import SigilCrypto
@@ -41,8 +42,21 @@ public struct Preflight {
         for w in config.warnings { ok("config note: \(w)") }
         checkKeys(config, configPath: configPath)
         for chain in config.chains { checkState(chain, configPath: configPath) }
+        for chain in config.chains { if let backend = chain.stateBackend { checkEtcd(chain, backend) } }
         checkOldSigners(processes)
         for v in config.validators { checkValidator(v, timeout: reachTimeout) }
+    }
+
+    /// One read of the chain's etcd record, over the same client `sigil start` uses (TLS, deadline, failover).
+    private mutating func checkEtcd(_ chain: ChainConfig, _ backend: EtcdBackendConfig) {
+        do {
+            let watermark = EtcdWatermark(client: try EtcdClient(config: backend), chainID: chain.id)
+            let record = try watermark.read()
+            ok("chain \(chain.id): etcd answers (\(backend.endpoints.count) endpoint(s)); record "
+                + "\(watermark.record.key) " + (record.map { "at h/r/s \($0.hrs)" } ?? "not created yet"))
+        } catch {
+            fail("chain \(chain.id): \(error)")
+        }
     }
 
     private mutating func ok(_ text: String) { lines.append(Line(ok: true, text: text)) }

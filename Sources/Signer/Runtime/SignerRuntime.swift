@@ -1,3 +1,4 @@
+import Etcd
 import Foundation
 import KeyFormats
 import Logging
@@ -50,6 +51,10 @@ public final class SignerRuntime: @unchecked Sendable {
         }
         states = chains.values.map { $0.1 }
         let recorder = try makeRecorder(chains.mapValues { $0.1.lastSigned })
+        for (_, state, chain) in chains.values {
+            guard let backend = chain.stateBackend else { continue }
+            try Self.share(state, chain: chain, backend: backend, observer: recorder as? any EtcdObserver, log: keyring)
+        }
         clients = try config.validators.map { v in
             guard let (key, state, chain) = chains[v.chainID] else {
                 throw SignerError(code: .startup, reason: "[[validator]] \(v.addr) names chain `\(v.chainID)` with no [[chain]]")
@@ -64,6 +69,25 @@ public final class SignerRuntime: @unchecked Sendable {
                 chainID: v.chainID, key: key, state: state, settings: settings, maxHeight: v.maxHeight,
                 logger: session, logPrefix: prefix)
             return ValidatorClient(config: v, handler: handler, identity: identity, logger: session, recorder: recorder)
+        }
+    }
+
+    /// Puts the chain's etcd record in front of its local state. An etcd that does not answer yet does not stop
+    /// the start: requests are refused by reply until it does.
+    static func share(
+        _ state: ChainState, chain: ChainConfig, backend: EtcdBackendConfig, observer: (any EtcdObserver)?,
+        log: Logger
+    ) throws {
+        let client = try EtcdClient(config: backend, observer: observer ?? NoEtcdObserver())
+        let watermark = EtcdWatermark(client: client, chainID: chain.id)
+        state.share(watermark)
+        let endpoints = backend.endpoints.map(\.description).joined(separator: ", ")
+        do {
+            let at = try watermark.read().map { "h/r/s \($0.hrs)" }
+                ?? "nothing yet: the first signature creates it from the local state"
+            log.info("chain \(chain.id): double-sign record in etcd key \(watermark.record.key) (\(endpoints)) at \(at)")
+        } catch {
+            log.warning("chain \(chain.id): \(error); signing is refused until etcd answers")
         }
     }
 
