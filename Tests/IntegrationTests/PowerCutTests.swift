@@ -105,7 +105,7 @@ struct PowerCutTests {
         let append = "console=ttyS0 panic=-1 quiet no_timer_check sigil_port=\(port)"
             + (unsafe ? " sigil_unsafe=1" : "")
         return try Child(URL(fileURLWithPath: "/usr/bin/qemu-system-x86_64"), [
-            "-machine", "accel=\(accel)", "-m", "512", "-nographic", "-no-reboot",
+            "-machine", "accel=\(accel)", "-m", "1536", "-nographic", "-no-reboot",
             "-kernel", try #require(env["SIGIL_POWERCUT_KERNEL"]),
             "-initrd", try #require(env["SIGIL_POWERCUT_INITRD"]),
             "-append", append,

@@ -112,7 +112,7 @@ mkdir -p "$out"
 log="$out/serial.log"
 start=$(date +%s)
 set +e
-timeout -k 10 "$timeout_s" qemu-system-x86_64 -machine accel="$accel" -m 512 -nographic -no-reboot -nic none \
+timeout -k 10 "$timeout_s" qemu-system-x86_64 -machine accel="$accel" -m 1536 -nographic -no-reboot -nic none \
     -kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "console=ttyS0 panic=-1 quiet" \
     </dev/null >"$log" 2>&1
 qemu_rc=$?
