@@ -73,8 +73,7 @@ public final class ChainState: @unchecked Sendable {
                     + "durable. This switch exists for Sigil's power-cut test only; unset it")
         }
         // Temp files of interrupted writes (state file or journal creation); nobody else writes them under the lock.
-        let stale = file.removeStaleTemps()
-            + StateFile(path: StateJournal.path(forStateFile: file.path), fs: file.fs).removeStaleTemps()
+        let stale = file.removeStaleTempsWithJournal()
         if stale > 0 {
             warnings.append("removed \(stale) temporary state file(s) left in \(file.directory) by interrupted writes")
         }

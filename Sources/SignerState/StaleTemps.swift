@@ -29,4 +29,11 @@ extension StateFile {
         }
         return removed
     }
+
+    /// `removeStaleTemps` for this state file and for its journal's creation, which uses the same pattern; the
+    /// state lock must be held. Returns how many were removed.
+    @discardableResult
+    func removeStaleTempsWithJournal() -> Int {
+        removeStaleTemps() + StateFile(path: StateJournal.path(forStateFile: path), fs: fs).removeStaleTemps()
+    }
 }

@@ -14,8 +14,7 @@ public enum StateFiles {
         let file = StateFile(path: path)
         guard file.fs.isDirectory(file.directory) else { throw StateError.missingDirectory(path, file.directory) }
         let lock = try StateLock(statePath: path)
-        file.removeStaleTemps()
-        StateFile(path: StateJournal.path(forStateFile: path), fs: file.fs).removeStaleTemps()
+        file.removeStaleTempsWithJournal()
         try record(state, file)
         withExtendedLifetime(lock) {}
     }
