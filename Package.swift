@@ -14,11 +14,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        // etcd v3 client (the shared double-sign watermark): gRPC over HTTP/2 with NIO's TLS.
-        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
-        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
-        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
-        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C boundary
@@ -28,6 +23,10 @@ let package = Package(
         .systemLibrary(
             name: "CMnl", pkgConfig: "libmnl",
             providers: [.apt(["libmnl-dev"]), .yum(["libmnl-devel"])]),
+        // etcd's v3 JSON gateway over HTTPS (OpenSSL underneath).
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .yum(["libcurl-devel"]), .brew(["curl"])]),
 
         // Pure cores and thin shells
         .target(name: "SigilCrypto", dependencies: ["CSodium"]),
@@ -39,16 +38,8 @@ let package = Package(
         .target(name: "SecretConnection", dependencies: ["SigilCrypto", "Merlin", "Sockets"]),
         .target(name: "SignerConfig", dependencies: ["TOML", "KeyFormats", "SigilCrypto", "Sockets"]),
         .target(name: "SignerState", dependencies: ["SigilCrypto"]),
-        // The etcd v3 client (generated KV messages and stubs under Generated/) and the shared watermark.
-        .target(
-            name: "Etcd",
-            dependencies: [
-                "SignerState", "SignerConfig",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ]),
+        // The etcd v3 client (its JSON gateway through libcurl) and the shared watermark.
+        .target(name: "Etcd", dependencies: ["SignerState", "SignerConfig", "CCurl"]),
         .target(
             name: "Signer",
             dependencies: [

@@ -29,12 +29,9 @@ public struct EtcdError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     static func garbage(key: String, what: String, value: [UInt8]) -> EtcdError {
-        // Shown escaped and cut, so a binary or huge value cannot flood the log.
-        let shown = String(decoding: value.prefix(60), as: UTF8.self).unicodeScalars
-            .map { $0.isASCII && $0.value >= 0x20 ? String($0) : "?" }.joined()
-        return EtcdError(
+        EtcdError(
             code: .garbage,
-            reason: "etcd key \(key) does not hold a sign state (\(what); value begins \"\(shown)\"); nothing was "
+            reason: "etcd key \(key) does not hold a sign state (\(what); value begins \"\(shown(value))\"); nothing was "
                 + "signed; restore the record with `sigil state set` or delete the key only if no signer ever used it")
     }
 
@@ -51,5 +48,12 @@ public struct EtcdError: Error, Hashable, Sendable, CustomStringConvertible {
 
     static func setup(_ what: String) -> EtcdError {
         EtcdError(code: .setup, reason: "etcd client: \(what)")
+    }
+
+    /// Bytes from etcd as at most 60 characters, control and non-ASCII as `?`, so a binary or huge value cannot
+    /// flood or split a log line.
+    static func shown(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes.prefix(60), as: UTF8.self).unicodeScalars
+            .map { $0.isASCII && $0.value >= 0x20 ? String($0) : "?" }.joined()
     }
 }
