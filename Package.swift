@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "EtcdTests",
             dependencies: [
-                "Etcd", "SignerConfig", "SignerState", "ValidatorPeer", "Privval", "KeyFormats", "SigilCrypto",
+                "Etcd", "CCurl", "SignerConfig", "SignerState", "ValidatorPeer", "Privval", "KeyFormats", "SigilCrypto",
                 "TestSupport",
             ]),
         .testTarget(
