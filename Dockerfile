@@ -11,7 +11,7 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsodium-dev libmnl-dev pkg-config \
+    && apt-get install -y --no-install-recommends libsodium-dev libmnl-dev libcurl4-openssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest declares the test targets too, so their folders must be present for it to load.
@@ -23,12 +23,12 @@ RUN swift build -c release --product sigil --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/sigil" /out/sigil
 
 FROM ${RUNTIME_IMAGE} AS runtime
-# libsodium and libmnl are linked dynamically; wireguard-go is the userspace tunnel where the host has no
-# WireGuard module; nftables loads the tunnel's own rules inside its network namespace, and netbase gives nft the
-# /etc/protocols it resolves names like ipv6-icmp with (slim images lack it). Nothing else: Sigil speaks no TLS,
-# so no CA certificates.
+# libsodium, libmnl and libcurl (etcd's JSON gateway, over Debian's OpenSSL) are linked dynamically; wireguard-go is
+# the userspace tunnel where the host has no WireGuard module; nftables loads the tunnel's own rules inside its
+# network namespace, and netbase gives nft the /etc/protocols it resolves names like ipv6-icmp with (slim images
+# lack it). No ca-certificates: the only TLS Sigil speaks is to etcd, verified against the config's own ca_file.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsodium23 libmnl0 wireguard-go nftables netbase \
+    && apt-get install -y --no-install-recommends libsodium23 libmnl0 libcurl4 wireguard-go nftables netbase \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 sigil \
     && useradd --system --uid 10001 --gid sigil --home-dir /var/lib/sigil --shell /usr/sbin/nologin sigil \

@@ -2,7 +2,7 @@
 # Installs the Debian packages Sigil needs (as root), or says exactly which to install.
 # Usage: scripts/deps.sh build|test
 set -euo pipefail
-build_pkgs=(libsodium-dev libmnl-dev pkg-config)
+build_pkgs=(libsodium-dev libmnl-dev libcurl4-openssl-dev pkg-config)
 test_pkgs=(wireguard-go wireguard-tools nftables iptables ufw iproute2 python3-jsonschema python3-yaml
            qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils prometheus tmux strace e2fsprogs
            systemd  # systemd-analyze verify for the units (Tests/FirewallTests, Docs/production.md)

@@ -135,6 +135,9 @@ start() {
     scheme=http
   else
     [ -f "$dir/ca.pem" ] || new_ca "$dir" ca
+    # clientAuth too: with --client-cert-auth, etcd 3.4's JSON gateway (what Sigil calls) dials the member's own
+    # gRPC server presenting the member's certificate as a client certificate; without it the gateway answers
+    # HTTP 503 "connection closed" while etcdctl (plain gRPC) still works.
     for n in $(seq "$members"); do
       new_cert "$dir" ca "member-$n" "member-$n" serverAuth,clientAuth
     done
