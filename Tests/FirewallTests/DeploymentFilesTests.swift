@@ -46,14 +46,14 @@ func dockerInstructions(_ text: String) -> [(String, String)] {
     let runtimeStart = try #require(steps.lastIndex { $0.0 == "FROM" })
     let build = steps[..<runtimeStart].filter { $0.0 == "RUN" }.map(\.1).joined(separator: " ")
     let runtime = Array(steps[runtimeStart...])
-    for package in ["libsodium-dev", "libmnl-dev"] { #expect(build.contains(package)) }
+    for package in ["libsodium-dev", "libmnl-dev", "libcurl4-openssl-dev"] { #expect(build.contains(package)) }
     #expect(build.contains("swift build -c release --product sigil"))
 
     let installs = runtime.filter { $0.0 == "RUN" }.map(\.1).joined(separator: " ")
-    for package in ["libsodium23", "libmnl0", "wireguard-go", "nftables", "netbase"] {
+    for package in ["libsodium23", "libmnl0", "libcurl4", "wireguard-go", "nftables", "netbase"] {
         #expect(installs.contains(" \(package)"), "runtime image lacks \(package)")
     }
-    #expect(!installs.contains("ca-certificates"), "Sigil speaks no TLS")
+    #expect(!installs.contains("ca-certificates"), "Sigil trusts only the CA its etcd backend names (ca_file)")
     #expect(!installs.contains("-dev"), "no build headers in the runtime image")
     #expect(runtime.contains { $0.0 == "COPY" && $0.1.hasPrefix("--from=build ") })
     let user = try #require(runtime.last { $0.0 == "USER" }?.1)
