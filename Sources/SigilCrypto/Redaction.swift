@@ -33,11 +33,16 @@ public enum Redaction {
         var token = ""
         func flush() {
             let labelledPublic = publicMarkers.contains { out.hasSuffix($0) }
-            out += looksLikeKey(token) && !labelledPublic ? hidden(token) : token
+            // A key takes at most two `=` of padding; a longer run of them is text after it.
+            let body = token.prefix { $0 != "=" }
+            let key = token.prefix(body.count + min(2, token.count - body.count))
+            out += looksLikeKey(key) && !labelledPublic ? hidden(key) + token.dropFirst(key.count) : token
             token = ""
         }
         for ch in text {
             if ch.utf8.count == 1, base64Alphabet.contains(ch.utf8.first!) {
+                // `=` only ends a token (its padding): `<key>=more` must not hide the key inside a longer token.
+                if ch != "=", token.last == "=" { flush() }
                 token.append(ch)
             } else {
                 flush()

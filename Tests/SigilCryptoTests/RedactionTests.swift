@@ -30,3 +30,16 @@ extension RedactionTests {
             + "secret (44 characters, not shown)")
     }
 }
+
+extension RedactionTests {
+    /// A key's `=` padding ends it: text glued on after the padding must not make the run too long to look like
+    /// a key (a fuzzer found `Address = x = <key>=WWWW…` quoted whole).
+    @Test func aKeyFollowedByMoreTextAfterItsPaddingIsHidden() {
+        let text = "`\(Self.key32)WWWW' is not an address"
+        #expect(Redaction.scrub(text) == "`(44 characters, not shown)WWWW' is not an address")
+        #expect(Redaction.scrub("a=\(Self.key32)=b") == "a=(45 characters, not shown)b")  // up to two `=` go with a key
+        #expect(Redaction.containsKeyLike("Key = \(Self.key32)WWWW"))
+        let unpadded = Self.key32.prefix { $0 != "=" }
+        #expect(Redaction.scrub("09/2=\(unpadded)=====00") == "09/2=(45 characters, not shown)===00")
+    }
+}

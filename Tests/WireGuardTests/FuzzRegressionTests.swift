@@ -12,6 +12,9 @@ private let key = "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk="
         "[Interface]\nPrivateKey = \(key)\nAddress = 10.0.0.1/24, \(key)\n",
         "[Interface]\nPrivateKey = \(key)\n\n[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\n"
             + "AllowedIPs = \(key)\n",
+        // Later finds: the key glued to more text after its padding, or followed by a long run of `=`.
+        "[Interface]\nPrivateKey = \(key)\nAddress = D6poTtKIZ7l/SmteKey = \(key)WWWWWWWW\n",
+        "[Interface]\nPrivateKey = \(key)\nAddress = 09/2=\(key)=================00ess\n",
     ])
     func keyOnAnAddressLineIsNotPrinted(config: String) throws {
         let error = try #require(throws: WireGuardError.self) {
