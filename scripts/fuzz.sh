@@ -35,6 +35,7 @@ harnesses=(
   "netlink:-"
   "state-file:-"
   "key-files:-"
+  "uapi:WireGuard"
 )
 
 flags=(-swift-version 6 -parse-as-library -O -g -suppress-warnings -sanitize=fuzzer,address

@@ -43,6 +43,15 @@ extension Fuzz {
         }.map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Tokens of `text` that are not key-shaped (addresses, hosts, names): an error may quote them, even where one
+    /// happens to share characters with a key elsewhere in the input.
+    static func plainTokens(_ text: String) -> [String] {
+        let keys = Set(keyShapedRuns(Array(text.utf8)))
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        return text.utf8.split(whereSeparator: { !alphabet.contains($0) })
+            .map { String(decoding: $0, as: UTF8.self) }.filter { !keys.contains($0) }
+    }
+
     /// `public` holds text that may legitimately be quoted even where it overlaps the secret.
     static func checkQuotesNoSecret(_ message: String, secret: [UInt8], public: [String] = [],
                                     runs: ([UInt8]) -> [String] = { base64Runs($0) }) {

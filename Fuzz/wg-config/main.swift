@@ -15,7 +15,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         config = try TunnelConfig.parse(text, name: "wg0", file: "wg0.conf")
     } catch let error as WireGuardError {
         Fuzz.checkQuotesNoSecret(error.description, secret: secretPart(text),
-                                 public: publicKeys(text) + shownTokens(text), runs: Fuzz.keyShapedRuns)
+                                 public: publicKeys(text) + Fuzz.plainTokens(text), runs: Fuzz.keyShapedRuns)
         return 0
     } catch {
         Fuzz.fail("parse threw a non-WireGuardError: \(error)")
@@ -33,15 +33,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// Every line except `PublicKey = …` lines: whatever key-like text they hold could be a secret.
 private func secretPart(_ text: String) -> [UInt8] {
     Array(text.split(separator: "\n").filter { publicKeyValue($0) == nil }.joined(separator: "\n").utf8)
-}
-
-/// Tokens that are not key-shaped (addresses, hosts, names): an error may quote them, even where one happens to
-/// share characters with a key.
-private func shownTokens(_ text: String) -> [String] {
-    let keys = Set(Fuzz.keyShapedRuns(Array(text.utf8)))
-    let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    return text.utf8.split(whereSeparator: { !alphabet.contains($0) })
-        .map { String(decoding: $0, as: UTF8.self) }.filter { !keys.contains($0) }
 }
 
 private func publicKeys(_ text: String) -> [String] {

@@ -67,7 +67,8 @@ struct Sigil: ParsableCommand {
 
     private static func fail(_ message: String, status: Int32) -> Never {
         // Every message is scrubbed of key-shaped tokens on its way out, whatever produced it.
-        let line = Redaction.scrub(message.split(whereSeparator: \.isNewline).joined(separator: " "))
+        let line = Redaction.scrub(
+            message.split(whereSeparator: \.isNewline).joined(separator: " "), keepingLabelledPublic: true)
         FileHandle.standardError.write(Data("error: \(line)\n".utf8))
         Foundation.exit(status == 0 ? 1 : status)
     }

@@ -26,17 +26,19 @@ public enum Redaction {
     /// those stay, so an operator can tell which peer is meant.
     public static let publicMarkers = ["peer ", "derived "]
 
-    /// `text` with every key-shaped run of base64 characters replaced by `hidden`, except one a message labels as
-    /// public with a `publicMarkers` word.
-    public static func scrub(_ text: String) -> String {
+    /// `text` with every key-shaped run of base64 characters replaced by `hidden`. With `keepingLabelledPublic`,
+    /// a key a message labels as public with a `publicMarkers` word stays: only for a whole message Sigil worded,
+    /// never for input it quotes (input can hold `peer <private key>` too).
+    public static func scrub(_ text: String, keepingLabelledPublic: Bool = false) -> String {
         var out = ""
         var token = ""
         func flush() {
-            let labelledPublic = publicMarkers.contains { out.hasSuffix($0) }
-            // A key takes at most two `=` of padding; a longer run of them is text after it.
+            let labelledPublic = keepingLabelledPublic && publicMarkers.contains { out.hasSuffix($0) }
+            // A key takes at most two `=` of padding (hex none); a longer run of them is text after it.
             let body = token.prefix { $0 != "=" }
-            let key = token.prefix(body.count + min(2, token.count - body.count))
-            out += looksLikeKey(key) && !labelledPublic ? hidden(key) + token.dropFirst(key.count) : token
+            let padded = token.prefix(body.count + min(2, token.count - body.count))
+            let key = looksLikeKey(padded) ? padded : looksLikeKey(body) ? body : nil
+            if let key, !labelledPublic { out += hidden(key) + token.dropFirst(key.count) } else { out += token }
             token = ""
         }
         for ch in text {

@@ -62,6 +62,11 @@ public struct LastSignState: Hashable, Sendable {
 
     /// `height/round/step` with the step as a FilePV number, as in log lines and refusals.
     public var hrs: String { "\(height)/\(round)/\(step.rawValue)" }
+
+    /// Strictly later in height, round, step order.
+    public func isAhead(of other: LastSignState) -> Bool {
+        (height, round, step.rawValue) > (other.height, other.round, other.step.rawValue)
+    }
 }
 
 /// What the double-sign check needs to know about one sign request.

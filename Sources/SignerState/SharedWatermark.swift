@@ -29,13 +29,6 @@ public struct SharedSignature: Hashable, Sendable {
     }
 }
 
-extension LastSignState {
-    /// Strictly later in height, round, step order.
-    public func isAhead(of other: LastSignState) -> Bool {
-        (height, round, step.rawValue) > (other.height, other.round, other.step.rawValue)
-    }
-}
-
 /// The CometBFT `priv_validator_state.json` shape as a record stored elsewhere (the etcd value).
 public enum SignStateRecord {
     /// Compact JSON in FilePV's keys, so `etcdctl get` shows it readably.
@@ -46,17 +39,11 @@ public enum SignStateRecord {
     /// Reads a CometBFT-shaped record; a tmkms-shaped one or anything else is refused with the reason.
     public static func decode(_ bytes: [UInt8]) -> Result<LastSignState, RecordError> {
         do {
-            let (state, origin) = try StateFileFormat.decode(bytes, path: "")
+            let (state, origin) = try StateFileFormat.decode(bytes)
             guard origin == .cometbft else { return .failure(RecordError(what: "it is a tmkms state (block_id)")) }
             return .success(state)
         } catch {
-            // StateFileFormat words its reasons for a file; keep only the part naming what is wrong.
-            let template = StateError.invalid("", "\u{1}").reason.split(separator: "\u{1}", omittingEmptySubsequences: false)
-            var what = error.reason
-            if template.count == 2, what.hasPrefix(template[0]), what.hasSuffix(template[1]) {
-                what = String(what.dropFirst(template[0].count).dropLast(template[1].count))
-            }
-            return .failure(RecordError(what: what))
+            return .failure(RecordError(what: error.what))
         }
     }
 

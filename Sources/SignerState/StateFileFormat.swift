@@ -27,53 +27,64 @@ enum StateFileFormat {
         var blockIDHash: String?
     }
 
-    static func decodeRaw(_ bytes: [UInt8], path: String) throws(StateError) -> Raw {
+    /// What is wrong with a state's bytes, worded to fit wherever they were kept (a file, an etcd value).
+    struct Problem: Error, Hashable {
+        let what: String
+        init(_ what: String) { self.what = what }
+    }
+
+    static func decodeRaw(_ bytes: [UInt8]) throws(Problem) -> Raw {
         do {
             let raw = try JSONDecoder().decode(RawJSON.self, from: Data(bytes)).raw
             if let key = DuplicateKeys.first(in: bytes) {
-                throw StateError.invalid(path, "the key `\(key.prefix(40))` appears twice (CometBFT would read the last "
+                throw Problem("the key `\(key.prefix(40))` appears twice (CometBFT would read the last "
                     + "one); delete the wrong line")
             }
             return raw
-        } catch let error as StateError {
+        } catch let error as Problem {
             throw error
         } catch DecodingError.keyNotFound(let key, _) {
-            throw StateError.invalid(path, "`\(key.stringValue)` is missing")
+            throw Problem("`\(key.stringValue)` is missing")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
-            if context.codingPath.isEmpty { throw StateError.invalid(path, "not a JSON object") }
-            throw StateError.invalid(path, "`\(dotted(context.codingPath))` has the wrong type")
+            if context.codingPath.isEmpty { throw Problem("not a JSON object") }
+            throw Problem("`\(dotted(context.codingPath))` has the wrong type")
         } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
-            throw StateError.invalid(path, "`\(dotted(context.codingPath))`: \(context.debugDescription)")
+            throw Problem("`\(dotted(context.codingPath))`: \(context.debugDescription)")
         } catch {
             // Foundation reports a fractional or oversized number as invalid JSON, without a key.
-            throw StateError.invalid(path, "not valid JSON, or a number that is not a 64-bit integer")
+            throw Problem("not valid JSON, or a number that is not a 64-bit integer")
         }
     }
 
-    /// Reads either shape into FilePV terms: tmkms step s becomes s + 1 and carries no sign bytes.
+    /// `decode(_:)` for a state file: the problem becomes `StateError.invalid` naming the file.
     static func decode(_ bytes: [UInt8], path: String) throws(StateError) -> (LastSignState, Origin) {
-        let raw = try decodeRaw(bytes, path: path)
-        guard raw.height >= 0 else { throw StateError.invalid(path, "height \(raw.height) is negative") }
+        do { return try decode(bytes) } catch { throw StateError.invalid(path, error.what) }
+    }
+
+    /// Reads either shape into FilePV terms: tmkms step s becomes s + 1 and carries no sign bytes.
+    static func decode(_ bytes: [UInt8]) throws(Problem) -> (LastSignState, Origin) {
+        let raw = try decodeRaw(bytes)
+        guard raw.height >= 0 else { throw Problem("height \(raw.height) is negative") }
         guard let round = Int32(exactly: raw.round), round >= 0 else {
-            throw StateError.invalid(path, "round \(raw.round) is not a round number")
+            throw Problem("round \(raw.round) is not a round number")
         }
         let stepRange: ClosedRange<Int64> = raw.origin == .tmkms ? 0...2 : 0...3
         guard stepRange.contains(raw.step) else {
             let kind = raw.origin == .tmkms ? "tmkms (0 proposal, 1 prevote, 2 precommit)" : "CometBFT (0-3)"
-            throw StateError.invalid(path, "step \(raw.step) is not a \(kind) step")
+            throw Problem("step \(raw.step) is not a \(kind) step")
         }
         let step = SignStep(rawValue: Int8(raw.step) + (raw.origin == .tmkms ? 1 : 0))!
         var state = LastSignState(height: raw.height, round: round, step: step)
         if let signature = raw.signature, !signature.isEmpty {
             // Re-encoding catches input the decoder stops at without failing.
             guard let bytes = try? Base64.decode(signature), Base64.encode(bytes) == signature else {
-                throw StateError.invalid(path, "signature is not base64")
+                throw Problem("signature is not base64")
             }
             state.signature = bytes
         }
         if let signBytes = raw.signBytes, !signBytes.isEmpty {
             do { state.signBytes = try Hex.decode(signBytes) } catch {
-                throw StateError.invalid(path, "signbytes is not hex")
+                throw Problem("signbytes is not hex")
             }
         }
         return (state, raw.origin)

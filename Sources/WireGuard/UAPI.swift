@@ -51,7 +51,10 @@ enum UAPI {
         var device = Device(name: name)
         var peer: Peer?
         var sawErrno = false
-        func fail(_ why: String) -> WireGuardError { WireGuardError.uapi(name, "bad get response: \(why)") }
+        // The reply carries the private and preshared keys: a malformed line is shown with key-shaped runs hidden.
+        func fail(_ why: String) -> WireGuardError {
+            WireGuardError.uapi(name, "bad get response: \(Redaction.scrub(why))")
+        }
         for raw in response.split(separator: 10) {
             let line = String(decoding: raw, as: UTF8.self)
             guard let eq = line.firstIndex(of: "=") else { throw fail("line without `=' (\(line.count) chars)") }

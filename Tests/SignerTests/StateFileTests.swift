@@ -31,7 +31,7 @@ import Testing
         let path = "state/tendermint-rs/\(name)"
         try #require(Vectors.available(path))
         let bytes = [UInt8](try Vectors.data(path))
-        let raw = try StateFileFormat.decodeRaw(bytes, path: name)
+        let raw = try StateFileFormat.decodeRaw(bytes)
         #expect(raw.origin == .tmkms)
         #expect(raw.height == 5 && raw.round == 1 && raw.step == 6)
         let hash = "1234567890123456789012345678901234567890123456789012345678901234"

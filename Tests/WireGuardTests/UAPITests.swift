@@ -98,4 +98,16 @@ struct UAPITests {
             try UAPI.parseGet(Array("listen_port=99999\nerrno=0\n\n".utf8), name: "x")
         }
     }
+
+    /// The uapi fuzz harness's finds: a malformed line quoted in the error carried a private key (even after
+    /// `peer `, or between runs of `=`); key-shaped runs are now hidden.
+    @Test(arguments: ["errno=:2/128private_key=", "fwmark=peer ", "errno=======", "listen_port=x "])
+    func malformedLinesDoNotPrintKeys(prefix: String) throws {
+        let key = "905cfd9a54b6f7304f9d5cd267c902d25a5b741483b8ab5de58d95ffd7013173"
+        let error = try #require(throws: WireGuardError.self) {
+            try UAPI.parseGet(Array("\(prefix)\(key)====6\nerrno=0\n\n".utf8), name: "x")
+        }
+        #expect(!error.description.contains("905cfd9a54b6f730"), "\(error)")
+        #expect(error.description.contains("64 characters, not shown"), "\(error)")
+    }
 }
