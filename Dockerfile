@@ -23,7 +23,8 @@ RUN swift build -c release --product sigil --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/sigil" /out/sigil
 
 FROM ${RUNTIME_IMAGE} AS runtime
-# libsodium, libmnl and libcurl (etcd's JSON gateway, over Debian's OpenSSL) are linked dynamically; wireguard-go is
+# libsodium and libmnl are linked dynamically, libcurl (etcd's JSON gateway, over Debian's OpenSSL) is loaded only
+# when a chain keeps its state in etcd; wireguard-go is
 # the userspace tunnel where the host has no WireGuard module; nftables loads the tunnel's own rules inside its
 # network namespace, and netbase gives nft the /etc/protocols it resolves names like ipv6-icmp with (slim images
 # lack it). No ca-certificates: the only TLS Sigil speaks is to etcd, verified against the config's own ca_file.

@@ -23,10 +23,9 @@ let package = Package(
         .systemLibrary(
             name: "CMnl", pkgConfig: "libmnl",
             providers: [.apt(["libmnl-dev"]), .yum(["libmnl-devel"])]),
-        // etcd's v3 JSON gateway over HTTPS (OpenSSL underneath).
-        .systemLibrary(
-            name: "CCurl", pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"]), .yum(["libcurl-devel"]), .brew(["curl"])]),
+        // etcd's v3 JSON gateway over HTTPS (OpenSSL underneath): libcurl's headers at build time
+        // (libcurl4-openssl-dev); the library itself is loaded with dlopen only when an etcd backend is configured.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
 
         // Pure cores and thin shells
         .target(name: "SigilCrypto", dependencies: ["CSodium"]),

@@ -15,7 +15,7 @@ enum CurlFailure {
             return "cannot use cert_file or key_file (\(oneLine(detail)))"
         default:
             if let alert = tlsAlert(detail) { return alert }
-            let what = String(cString: curl_easy_strerror(code))
+            let what = String(cString: ccurl_easy_strerror(code))
             return detail.isEmpty ? what : "\(what) (\(oneLine(detail)))"
         }
     }

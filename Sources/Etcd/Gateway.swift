@@ -25,7 +25,10 @@ final class Gateway: Sendable {
     }
 
     init(endpoint: EtcdBackendConfig.Endpoint, config: EtcdBackendConfig) throws(EtcdError) {
-        guard curlReady else { throw EtcdError.setup("libcurl could not be initialised (curl_global_init failed)") }
+        if let failure = ccurl_load() {
+            throw EtcdError.setup("cannot load libcurl, which the etcd backend needs (\(String(cString: failure))); "
+                + "install Debian's libcurl4")
+        }
         name = endpoint.description
         baseURL = endpoint.description
         if let ca = config.caFile, let cert = config.certFile, let key = config.keyFile {
@@ -50,7 +53,7 @@ final class Gateway: Sendable {
             ccurl_setopt_pointer(handle.raw, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             return withExtendedLifetime(received) {
                 ccurl_setopt_pointer(handle.raw, CURLOPT_WRITEDATA, Unmanaged.passUnretained(received).toOpaque())
-                return curl_easy_perform(handle.raw)
+                return ccurl_easy_perform(handle.raw)
             }
         }
         // A handle whose transfer failed is dropped, not pooled: the next call starts on a fresh connection.
@@ -106,14 +109,11 @@ final class Gateway: Sendable {
         ccurl_setopt_long(probe.raw, CURLOPT_CONNECT_ONLY, 1)
         ccurl_setopt_long(probe.raw, CURLOPT_TIMEOUT_MS, timeoutMs)
         ccurl_setopt_long(probe.raw, CURLOPT_CONNECTTIMEOUT_MS, timeoutMs)
-        let code = curl_easy_perform(probe.raw)
+        let code = ccurl_easy_perform(probe.raw)
         guard code != CURLE_OK else { return nil }
         return CurlFailure.tlsAlert(probe.errorText)
     }
 }
-
-/// libcurl's process-wide setup, done once, before the first handle.
-private let curlReady: Bool = curl_global_init(ccurl_global_default()) == CURLE_OK
 
 /// One easy handle and its error buffer; used by one thread at a time (taken out of the pool for a call).
 private final class EasyHandle: @unchecked Sendable {
@@ -121,7 +121,7 @@ private final class EasyHandle: @unchecked Sendable {
     private let errors: UnsafeMutablePointer<CChar>
 
     init?() {
-        guard let raw = curl_easy_init() else { return nil }
+        guard let raw = ccurl_easy_init() else { return nil }
         self.raw = raw
         let size = Int(ccurl_error_size())
         errors = .allocate(capacity: size)
@@ -132,7 +132,7 @@ private final class EasyHandle: @unchecked Sendable {
     var errorText: String { String(cString: errors) }
 
     deinit {
-        curl_easy_cleanup(raw)
+        ccurl_easy_cleanup(raw)
         errors.deallocate()
     }
 }
@@ -143,11 +143,11 @@ private final class CurlHeaders: @unchecked Sendable {
 
     init(_ lines: [String]) {
         var list: UnsafeMutablePointer<curl_slist>?
-        for line in lines { list = curl_slist_append(list, line) }
+        for line in lines { list = ccurl_slist_append(list, line) }
         self.list = list
     }
 
-    deinit { curl_slist_free_all(list) }
+    deinit { ccurl_slist_free_all(list) }
 }
 
 /// The answer body as libcurl hands it over.
