@@ -18,8 +18,10 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
-# The Swift runtime and Foundation are linked in, so the runtime image needs only the C libraries.
-RUN swift build -c release --product sigil --static-swift-stdlib \
+COPY scripts/build-release.sh scripts/release-link-order.txt ./scripts/
+# The Swift runtime and Foundation are linked in, so the runtime image needs only the C libraries; the script's
+# linker flags keep the signer's resident memory down (Docs/performance.md).
+RUN scripts/build-release.sh \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/sigil" /out/sigil
 
 FROM ${RUNTIME_IMAGE} AS runtime

@@ -20,7 +20,7 @@ for tool in valgrind callgrind_annotate; do
 done
 if [ -z "${SIGIL:-}" ]; then
     # The same build as scripts/bench.sh and the Dockerfile.
-    swift build -c release --product sigil --static-swift-stdlib >&2
+    scripts/build-release.sh >&2
     SIGIL=$PWD/.build/release/sigil
 fi
 work=${PROFILE_DIR:-$(mktemp -d /tmp/sigil-profile.XXXXXX)}
