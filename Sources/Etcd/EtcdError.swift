@@ -21,7 +21,14 @@ public struct EtcdError: Error, Hashable, Sendable, CustomStringConvertible {
     public func hash(into h: inout Hasher) { h.combine(code) }
 
     static func unavailable(_ failures: [(endpoint: String, cause: String)], seconds: Double) -> EtcdError {
-        let each = failures.map { "\($0.endpoint): \($0.cause)" }.joined(separator: "; ")
+        // Endpoints that failed alike share one phrase (a wrong ca_file fails on every member the same way).
+        var causes: [String] = []
+        var endpoints: [String: [String]] = [:]
+        for f in failures {
+            if endpoints[f.cause] == nil { causes.append(f.cause) }
+            endpoints[f.cause, default: []].append(f.endpoint)
+        }
+        let each = causes.map { "\(endpoints[$0]!.joined(separator: ", ")): \($0)" }.joined(separator: "; ")
         return EtcdError(
             code: .unavailable,
             reason: "etcd unreachable: no endpoint answered (\(each)) after \(Int((seconds * 1000).rounded())) ms; "

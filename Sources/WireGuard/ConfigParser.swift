@@ -215,7 +215,7 @@ struct ConfigParser {
             throw WireGuardError.config(file, line: p.line, "[Peer]",
                                         "this [Peer] has no PublicKey; add PublicKey = <the peer's `wg pubkey' output>")
         }
-        if let dup = config.peers.first(where: { $0.publicKey == pk }) {
+        if config.peers.contains(where: { $0.publicKey == pk }) {
             throw WireGuardError.config(file, line: p.line, "[Peer]",
                                         "a second [Peer] with the PublicKey of an earlier [Peer]; merge the two sections")
         }
