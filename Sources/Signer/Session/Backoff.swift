@@ -1,11 +1,12 @@
 /// Reconnect delays. A CometBFT node waits `defaultTimeoutAcceptSeconds` (3 s) for a signer to dial in, at start-up
 /// and after a dropped connection, and a node that gets no signer in time on start-up exits with `can't get
-/// pubkey`. A signer that is already waiting must therefore dial at least once inside every 3 s window whatever
-/// happened before: delays grow from 0.1 s but never beyond 1 s, with jitter so several signers don't retry in
-/// lockstep.
+/// pubkey`; a node that restarts should have its signer back before its first block. Delays grow from 0.1 s but
+/// never beyond 0.25 s (CometBFT's own signer redials every 0.1 s), so Sigil is back within 250 ms of the node
+/// whatever happened before, with jitter so several signers don't retry in lockstep. A refused dial costs a SYN
+/// and a RST; the log says so once, not per dial (`FailureLog`).
 public struct Backoff: Sendable {
     /// The longest delay between two dials, jitter included.
-    public static let maximum: Double = 1
+    public static let maximum: Double = 0.25
     public var first: Double = 0.1
     public var cap: Double = Backoff.maximum
     public var factor: Double = 2

@@ -34,6 +34,7 @@ final class ValidatorClient: @unchecked Sendable {
     @discardableResult
     func run() -> Error? {
         var backoff = Backoff()
+        var failures = FailureLog()
         var lastError: Error?
         while !stopped.load() {
             var isConnected = false
@@ -53,7 +54,10 @@ final class ValidatorClient: @unchecked Sendable {
                 if isConnected { recorder.disconnected(link) }
                 if stopped.load() { break }
                 lastError = error
-                logger.error("\(prefix) \(Self.describe(error))")
+                let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+                if let line = failures.record(Self.describe(error), afterSession: isConnected, now: now) {
+                    logger.error("\(prefix) \(line)")
+                }
             }
             guard config.reconnect, !stopped.load() else { break }
             Thread.sleep(forTimeInterval: backoff.next())
