@@ -78,6 +78,9 @@ struct HAWalk {
 
     var summary: String {
         "up to \(next), signed \(signed), refused \(refused), shared \(shared), released by \(releasedBy), "
-            + "dropped \(dropped.count), unsigned \(unsigned.count), conflicts \(ledger.conflicts.count)"
+            + "dropped \(dropped.count), unsigned \(unsigned.count), "
+            + "double signs \(ledger.conflicts.filter { $0.kind == .conflictingData }.count), "
+            + "lower h/r/s after a higher one \(ledger.conflicts.filter { $0.kind == .regression }.count) "
+            + "(in ledger order, which is not signing order once replies arrive late)"
     }
 }
