@@ -31,25 +31,29 @@ extension Fuzz {
 
     /// An error about secret input may describe it (length, kind) but must not quote any key-like run of it,
     /// in whole or in part.
-    /// Key-shaped runs: base64 of 32 or 64 bytes (43 or 86 characters before any `=`) mixing upper and lower
-    /// case, or 64 or 128 hex digits. What a wg-quick config may hold besides keys (hosts, paths) seldom looks so.
     static func keyShapedRuns(_ bytes: [UInt8]) -> [String] {
-        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        let hex = Set("0123456789abcdefABCDEF".utf8)
-        return bytes.split(whereSeparator: { !alphabet.contains($0) }).filter { run in
-            if [64, 128].contains(run.count) && run.allSatisfy(hex.contains) { return true }
-            return [43, 86].contains(run.count) && run.contains { (65...90).contains($0) }
-                && run.contains { (97...122).contains($0) }
-        }.map { String(decoding: $0, as: UTF8.self) }
+        tokens(bytes).filter(isKeyShaped).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Tokens of `text` that are not key-shaped (addresses, hosts, names): an error may quote them, even where one
     /// happens to share characters with a key elsewhere in the input.
     static func plainTokens(_ text: String) -> [String] {
-        let keys = Set(keyShapedRuns(Array(text.utf8)))
+        tokens(Array(text.utf8)).filter { !isKeyShaped($0) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Maximal runs of base64 characters other than `=`: a key's padding ends it.
+    private static func tokens(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        return text.utf8.split(whereSeparator: { !alphabet.contains($0) })
-            .map { String(decoding: $0, as: UTF8.self) }.filter { !keys.contains($0) }
+        return bytes.split(whereSeparator: { !alphabet.contains($0) })
+    }
+
+    /// Key-shaped: base64 of 32 or 64 bytes (43 or 86 characters before any `=`) mixing upper and lower case, or
+    /// 64 or 128 hex digits. What a wg-quick config may hold besides keys (hosts, paths) seldom looks so.
+    private static func isKeyShaped(_ run: ArraySlice<UInt8>) -> Bool {
+        let hex = Set("0123456789abcdefABCDEF".utf8)
+        if [64, 128].contains(run.count) && run.allSatisfy(hex.contains) { return true }
+        return [43, 86].contains(run.count) && run.contains { (65...90).contains($0) }
+            && run.contains { (97...122).contains($0) }
     }
 
     /// `public` holds text that may legitimately be quoted even where it overlaps the secret.
