@@ -1,3 +1,5 @@
+import TOML
+
 /// A problem in `tmkms.toml`. The description is `<file>:<line>: <what is wrong>; <how to fix it>`.
 /// Equality compares `code` only.
 public struct ConfigError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -29,6 +31,7 @@ public struct ConfigError: Error, Hashable, Sendable, CustomStringConvertible {
         self.code = code
         self.file = file
         self.line = line
-        self.reason = reason
+        // Values are quoted as the file holds them: a `\n` inside a string stays `\n`, and the error one line.
+        self.reason = TOML.escapingControlCharacters(reason)
     }
 }

@@ -14,6 +14,18 @@ public enum TOML {
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
+            default: out += escapingControlCharacters(String(scalar))
+            }
+        }
+        return out + "\""
+    }
+
+    /// `text` with control characters written as TOML escapes (`\n`, `\t`, `\r`, `\u001B`): what an operator
+    /// typed inside a string, and one line whatever the value holds.
+    public static func escapingControlCharacters(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             case "\r": out += "\\r"
@@ -23,7 +35,7 @@ public enum TOML {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        return out
     }
 }
 
